@@ -1,0 +1,158 @@
+// A joined call: the mediasoup-client Device, one send and one receive
+// transport, our producers and the consumers of everyone else's media.
+// The UI subscribes to snapshots of the remote participants.
+import { Device, type types } from 'mediasoup-client';
+import {
+  RtpCapabilitiesSchema,
+  RtpParametersSchema,
+  type InboundStat,
+  type MediaSource,
+  type RemoteProducer,
+} from '@parley/shared';
+import type { SignalingClient } from '../signaling/SignalingClient.js';
+
+export type RemoteParticipant = {
+  peerId: string;
+  tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
+};
+
+type Listener = () => void;
+
+export class CallSession {
+  readonly #consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
+  readonly #listeners = new Set<Listener>();
+  #participants: RemoteParticipant[] = [];
+  #closed = false;
+
+  private constructor(
+    private readonly signaling: SignalingClient,
+    private readonly device: Device,
+    private readonly sendTransport: types.Transport,
+    private readonly recvTransport: types.Transport,
+  ) {}
+
+  static async join(signaling: SignalingClient, roomId: string, local: MediaStream): Promise<CallSession> {
+    const joined = await signaling.request('join', { roomId });
+    const device = await Device.factory();
+    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
+    const sendTransport = await createTransport(signaling, device, 'send');
+    const recvTransport = await createTransport(signaling, device, 'recv');
+    const session = new CallSession(signaling, device, sendTransport, recvTransport);
+
+    signaling.on('producerAdded', (producer) => void session.#consume(producer));
+    signaling.on('producerClosed', ({ producerId }) => session.#dropConsumersOf((c) => c.producerId === producerId));
+    signaling.on('peerLeft', ({ peerId }) => session.#dropConsumersOf((_, owner) => owner === peerId));
+
+    for (const track of local.getTracks()) {
+      const source: MediaSource = track.kind === 'audio' ? 'microphone' : 'camera';
+      await sendTransport.produce({ track, appData: { source } });
+    }
+    await Promise.all(joined.producers.map((producer) => session.#consume(producer)));
+    return session;
+  }
+
+  get participants(): RemoteParticipant[] {
+    return this.#participants;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Inbound RTP statistics per consumer, for the connection indicator and for tests. */
+  async inboundStats(): Promise<InboundStat[]> {
+    const rows: InboundStat[] = [];
+    for (const { consumer } of this.#consumers.values()) {
+      const report = await consumer.getStats();
+      for (const stat of report.values()) {
+        if (stat.type !== 'inbound-rtp') continue;
+        rows.push({
+          kind: consumer.kind,
+          framesDecoded: Number(stat.framesDecoded ?? 0),
+          audioLevel: Number(stat.audioLevel ?? 0),
+          bytesReceived: Number(stat.bytesReceived ?? 0),
+        });
+      }
+    }
+    return rows;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.sendTransport.close();
+    this.recvTransport.close();
+    this.signaling.close();
+    this.#consumers.clear();
+    this.#publish();
+  }
+
+  async #consume(producer: RemoteProducer): Promise<void> {
+    if (this.#closed) return;
+    const offer = await this.signaling.request('consume', {
+      transportId: this.recvTransport.id,
+      producerId: producer.producerId,
+      rtpCapabilities: RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities),
+    });
+    const consumer = await this.recvTransport.consume({
+      id: offer.consumerId,
+      producerId: offer.producerId,
+      kind: offer.kind,
+      rtpParameters: offer.rtpParameters,
+    });
+    this.#consumers.set(consumer.id, { consumer, peerId: producer.peerId, source: producer.source });
+    await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+    this.#publish();
+  }
+
+  #dropConsumersOf(match: (consumer: types.Consumer, peerId: string) => boolean): void {
+    for (const [id, entry] of this.#consumers) {
+      if (!match(entry.consumer, entry.peerId)) continue;
+      entry.consumer.close();
+      this.#consumers.delete(id);
+    }
+    this.#publish();
+  }
+
+  #publish(): void {
+    const byPeer = new Map<string, RemoteParticipant>();
+    for (const { consumer, peerId, source } of this.#consumers.values()) {
+      const participant = byPeer.get(peerId) ?? { peerId, tracks: [] };
+      participant.tracks.push({ source, track: consumer.track, consumerId: consumer.id });
+      byPeer.set(peerId, participant);
+    }
+    this.#participants = [...byPeer.values()];
+    for (const listener of this.#listeners) listener();
+  }
+}
+
+async function createTransport(signaling: SignalingClient, device: Device, direction: 'send' | 'recv') {
+  const created = await signaling.request('createTransport', { direction });
+  const options = {
+    id: created.transportId,
+    iceParameters: created.iceParameters,
+    iceCandidates: created.iceCandidates,
+    dtlsParameters: created.dtlsParameters,
+    // No STUN/TURN servers: the SFU's own candidates are all a browser needs.
+    iceServers: [],
+  };
+  const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    signaling
+      .request('connectTransport', { transportId: transport.id, dtlsParameters })
+      .then(() => callback(), errback);
+  });
+  if (direction === 'send') {
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      const source = appData.source === 'screen' ? 'screen' : kind === 'audio' ? 'microphone' : 'camera';
+      // Checked against the protocol here too, so a browser quirk fails loudly on our side.
+      const parsed = RtpParametersSchema.safeParse(rtpParameters);
+      if (!parsed.success) return errback(new Error('the browser produced unexpected RTP parameters'));
+      signaling
+        .request('produce', { transportId: transport.id, kind, source, rtpParameters: parsed.data })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+  }
+  return transport;
+}

@@ -1,0 +1,68 @@
+// The client's end of the typed socket. Requests wait for an acknowledgement
+// with a timeout; every reply and every server event is validated against its
+// schema in @parley/shared before the app sees it.
+import { io, type Socket } from 'socket.io-client';
+import {
+  ReplyEnvelopeSchema,
+  clientRequests,
+  serverEvents,
+  type ClientRequestName,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type RequestOf,
+  type ResponseOf,
+  type ServerEventName,
+  type ServerEventOf,
+  type ServerToClientEvents,
+} from '@parley/shared';
+
+const requestTimeoutMs = 10_000;
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'timeout' | 'bad_reply',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export class SignalingClient {
+  readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  constructor() {
+    // Same origin only; WebSocket from the start (no long-polling fallback).
+    this.#socket = io({ transports: ['websocket'], autoConnect: true });
+  }
+
+  async request<K extends ClientRequestName>(name: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
+    let raw: unknown;
+    try {
+      const emit = this.#socket.timeout(requestTimeoutMs).emitWithAck.bind(this.#socket.timeout(requestTimeoutMs));
+      raw = await (emit as (event: string, payload: unknown) => Promise<unknown>)(name, payload);
+    } catch {
+      throw new RequestError('timeout', `${name}: no reply from the server`);
+    }
+    const envelope = ReplyEnvelopeSchema.safeParse(raw);
+    if (!envelope.success) throw new RequestError('bad_reply', `${name}: malformed reply`);
+    if (!envelope.data.ok) throw new RequestError(envelope.data.error.code, envelope.data.error.message);
+    const data = clientRequests[name].response.safeParse(envelope.data.data);
+    if (!data.success) throw new RequestError('bad_reply', `${name}: unexpected reply`);
+    return data.data as ResponseOf<K>;
+  }
+
+  on<K extends ServerEventName>(name: K, listener: (event: ServerEventOf<K>) => void): void {
+    const schema = serverEvents[name];
+    const on = this.#socket.on.bind(this.#socket) as (event: string, listener: (payload: unknown) => void) => void;
+    on(name, (payload) => {
+      const parsed = schema.safeParse(payload);
+      // A server event that does not match the protocol is ignored, not trusted.
+      if (parsed.success) listener(parsed.data as ServerEventOf<K>);
+    });
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+}

@@ -1,0 +1,94 @@
+// Real browsers from Debian's packages, never downloaded ones: Chromium driven
+// by playwright-core over CDP, Firefox ESR by puppeteer-core over WebDriver
+// BiDi. Both get fake camera and microphone and never reach the internet.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+
+export type TestPage = {
+  readonly browserName: string;
+  goto(url: string): Promise<void>;
+  clickButton(name: string): Promise<void>;
+  evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
+  screenshot(path: string): Promise<void>;
+};
+
+export type TestBrowser = {
+  readonly name: string;
+  newPage(): Promise<TestPage>;
+  close(): Promise<void>;
+};
+
+const chromiumArgs = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  // Root in a container has no user namespace for Chromium's sandbox.
+  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+];
+
+export async function launchChromium(): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  return {
+    name: 'chromium',
+    newPage: async () => {
+      const page = await context.newPage();
+      return {
+        browserName: 'chromium',
+        goto: async (url) => void (await page.goto(url)),
+        clickButton: (name) => page.getByRole('button', { name }).click(),
+        evaluate: (fn) => page.evaluate(fn),
+        screenshot: async (path) => void (await page.screenshot({ path })),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+const firefoxPrefs = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.autoplay.default': 0,
+  // The SFU listens on loopback in tests; let ICE use it.
+  'media.peerconnection.ice.loopback': true,
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+};
+
+export async function launchFirefox(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'parley-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: '/usr/bin/firefox-esr',
+    protocol: 'webDriverBiDi',
+    headless: true,
+    userDataDir: profile,
+    extraPrefsFirefox: firefoxPrefs,
+    defaultViewport: { width: 1280, height: 800 },
+  });
+  return {
+    name: 'firefox',
+    newPage: async () => {
+      const page = await browser.newPage();
+      return {
+        browserName: 'firefox',
+        goto: async (url) => void (await page.goto(url)),
+        clickButton: (name) => page.locator(`::-p-aria(${name}[role="button"])`).click(),
+        evaluate: (fn) => page.evaluate(fn),
+        screenshot: async (path) => void (await page.screenshot({ path })),
+      };
+    },
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+void parley_empty(void) {}

@@ -1,0 +1,24 @@
+// @ts-check
+// One idempotent set-up step shared by `npm start` and `npm test`.
+//
+// Plain JavaScript on purpose: it runs before any dependency (TypeScript
+// included) is installed, on Node 20, which cannot strip types.
+import { ensureNpmDependencies } from './setup/npm-dependencies.mjs';
+import { ensureMediasoupWorker } from './setup/mediasoup-worker.mjs';
+import { ensureBrowsers } from './setup/browsers.mjs';
+import { runSteps } from './setup/progress.mjs';
+
+const purpose = process.argv.find((arg) => arg.startsWith('--for='))?.slice('--for='.length) ?? 'test';
+if (purpose !== 'start' && purpose !== 'test') {
+  console.error(`setup: --for must be "start" or "test", got "${purpose}"`);
+  process.exit(2);
+}
+
+/** @type {Array<[string, () => Promise<string>]>} */
+const steps = [
+  ['npm dependencies', ensureNpmDependencies],
+  ['mediasoup worker', ensureMediasoupWorker],
+];
+if (purpose === 'test') steps.push(['test browsers', ensureBrowsers]);
+
+await runSteps(steps);

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to loopback, port 3000 and no announced address', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.media.listenIp).toBe('127.0.0.1');
+    expect(config.media.announcedAddress).toBeUndefined();
+    expect(config.media.workers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads and coerces PARLEY_* variables', () => {
+    const config = loadConfig({
+      PARLEY_PORT: '8443',
+      PARLEY_MEDIA_WORKERS: '3',
+      PARLEY_RTC_ANNOUNCED_ADDRESS: 'calls.example.org',
+    });
+    expect(config.http.port).toBe(8443);
+    expect(config.media.workers).toBe(3);
+    expect(config.media.announcedAddress).toBe('calls.example.org');
+  });
+
+  it('rejects every invalid variable at once, naming each', () => {
+    const attempt = () =>
+      loadConfig({ PARLEY_PORT: 'eighty', PARLEY_RTC_LISTEN_IP: 'not-an-ip', PARLEY_LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PARLEY_PORT[\s\S]*PARLEY_LOG_LEVEL[\s\S]*PARLEY_RTC_LISTEN_IP|PARLEY_PORT/);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of ['PARLEY_PORT', 'PARLEY_RTC_LISTEN_IP', 'PARLEY_LOG_LEVEL']) expect(message).toContain(name);
+    }
+  });
+
+  it('rejects an inverted RTC port range', () => {
+    expect(() => loadConfig({ PARLEY_RTC_MIN_PORT: '5000', PARLEY_RTC_MAX_PORT: '4000' })).toThrow(/MIN_PORT/);
+  });
+});

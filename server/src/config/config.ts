@@ -1,0 +1,72 @@
+// Server configuration, read once from the environment and validated. Safe
+// defaults: listen on loopback only, no external STUN/TURN, data under ./data.
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { LogLevelSchema } from '../logging/index.js';
+
+const defaultClientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const ipAddress = z.union([z.ipv4(), z.ipv6()]);
+
+const EnvSchema = z
+  .object({
+    PARLEY_HOST: z.string().min(1).default('127.0.0.1'),
+    PARLEY_PORT: port.default(3000),
+    PARLEY_DATA_DIR: z.string().min(1).default('data'),
+    PARLEY_CLIENT_DIR: z.string().min(1).default(defaultClientDir),
+    PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
+    PARLEY_MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, cpus().length)),
+    PARLEY_RTC_LISTEN_IP: ipAddress.default('127.0.0.1'),
+    /** The address browsers are told to send media to (public IP or DNS name behind NAT). */
+    PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().min(1).max(253).optional(),
+    PARLEY_RTC_MIN_PORT: port.default(40000),
+    PARLEY_RTC_MAX_PORT: port.default(49999),
+  })
+  .refine((env) => env.PARLEY_RTC_MIN_PORT <= env.PARLEY_RTC_MAX_PORT, {
+    message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT',
+    path: ['PARLEY_RTC_MIN_PORT'],
+  });
+
+export type Config = {
+  http: { host: string; port: number };
+  dataDir: string;
+  clientDir: string;
+  logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
+  media: {
+    workers: number;
+    listenIp: string;
+    announcedAddress: string | undefined;
+    minPort: number;
+    maxPort: number;
+  };
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads PARLEY_* variables; throws a ConfigError listing every invalid one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    http: { host: e.PARLEY_HOST, port: e.PARLEY_PORT },
+    dataDir: resolve(e.PARLEY_DATA_DIR),
+    clientDir: resolve(e.PARLEY_CLIENT_DIR),
+    logLevel: e.PARLEY_LOG_LEVEL,
+    media: {
+      workers: e.PARLEY_MEDIA_WORKERS,
+      listenIp: e.PARLEY_RTC_LISTEN_IP,
+      announcedAddress: e.PARLEY_RTC_ANNOUNCED_ADDRESS,
+      minPort: e.PARLEY_RTC_MIN_PORT,
+      maxPort: e.PARLEY_RTC_MAX_PORT,
+    },
+  };
+}

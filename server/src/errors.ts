@@ -1,0 +1,33 @@
+// Named errors that may be shown to a client. Anything else that escapes a
+// handler is reported as 'internal' with a fixed message: no stacks, no
+// internal detail on the wire.
+import type { ErrorCode, WireError } from '@parley/shared';
+
+export class ClientError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+export class NotFoundError extends ClientError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class LimitError extends ClientError {
+  constructor(what: string, limit: number) {
+    super('limit_reached', `at most ${limit} ${what}`);
+    this.name = 'LimitError';
+  }
+}
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof ClientError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'internal error' };
+}

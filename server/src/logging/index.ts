@@ -1,0 +1,1 @@
+export { createLogger, LogLevelSchema, type Logger } from './logger.js';

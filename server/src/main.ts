@@ -1,0 +1,37 @@
+// Entry point for `npm start`: load config, start, stop cleanly on a signal.
+import { mkdirSync } from 'node:fs';
+import { ConfigError, loadConfig } from './config/index.js';
+import { createLogger } from './logging/index.js';
+import { ParleyServer } from './ParleyServer.js';
+
+const log = createLogger('main');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const server = await ParleyServer.create(config);
+  process.stdout.write(`Parley is running at http://${hostForUrl(config.http.host)}:${server.port}/\n`);
+  const stop = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+function hostForUrl(host: string): string {
+  if (host === '127.0.0.1' || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else log.fatal({ err: error }, 'could not start');
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+// One participant's media state inside a room: its transports, producers and
+// consumers. The id is assigned by the server; nothing the client sends can
+// name another peer's objects, because every lookup goes through these maps.
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
+import { LimitError, NotFoundError } from '../errors.js';
+import { limits } from './limits.js';
+
+export type Notify = <K extends ServerEventName>(event: K, payload: ServerEventOf<K>) => void;
+
+export type ProducerAppData = { peerId: string; source: MediaSource };
+
+export class Peer {
+  readonly id = randomUUID();
+  readonly #transports = new Map<string, types.WebRtcTransport>();
+  readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
+  readonly #consumers = new Map<string, types.Consumer>();
+  #closed = false;
+
+  constructor(readonly notify: Notify) {}
+
+  get producers(): Iterable<types.Producer<ProducerAppData>> {
+    return this.#producers.values();
+  }
+
+  addTransport(transport: types.WebRtcTransport): void {
+    if (this.#transports.size >= limits.transportsPerPeer) {
+      transport.close();
+      throw new LimitError('transports per participant', limits.transportsPerPeer);
+    }
+    this.#transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const transport = this.#transports.get(id);
+    if (!transport) throw new NotFoundError('transport');
+    return transport;
+  }
+
+  assertCanProduce(): void {
+    if (this.#producers.size >= limits.producersPerPeer)
+      throw new LimitError('producers per participant', limits.producersPerPeer);
+  }
+
+  addProducer(producer: types.Producer<ProducerAppData>): void {
+    this.#producers.set(producer.id, producer);
+    producer.observer.once('close', () => this.#producers.delete(producer.id));
+  }
+
+  assertCanConsume(): void {
+    if (this.#consumers.size >= limits.consumersPerPeer)
+      throw new LimitError('consumers per participant', limits.consumersPerPeer);
+  }
+
+  addConsumer(consumer: types.Consumer): void {
+    this.#consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+    // When the producer goes, mediasoup closes the consumer; tell the client.
+    consumer.on('producerclose', () => this.notify('producerClosed', { producerId: consumer.producerId }));
+  }
+
+  consumer(id: string): types.Consumer {
+    const consumer = this.#consumers.get(id);
+    if (!consumer) throw new NotFoundError('consumer');
+    return consumer;
+  }
+
+  /** Closing the transports closes their producers and consumers with them. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const transport of this.#transports.values()) transport.close();
+  }
+}

@@ -1,0 +1,2 @@
+export { WorkerPool } from './WorkerPool.js';
+export { mediaCodecs } from './mediaCodecs.js';

@@ -1,0 +1,105 @@
+// One socket's conversation with the server. Every inbound request is
+// validated against its schema in @parley/shared before anything happens; an
+// invalid or out-of-order request gets an error reply and changes nothing.
+import type { Socket } from 'socket.io';
+import {
+  clientRequests,
+  type ClientRequestName,
+  type ClientToServerEvents,
+  type Reply,
+  type RequestOf,
+  type ResponseOf,
+  type ServerToClientEvents,
+} from '@parley/shared';
+import { ClientError, toWireError } from '../errors.js';
+import { createLogger } from '../logging/index.js';
+import { Peer, type Room, type RoomRegistry } from '../rooms/index.js';
+
+const log = createLogger('signaling.SignalingSession');
+
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+type Handlers = { [K in ClientRequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
+
+export class SignalingSession {
+  #membership: { room: Room; peer: Peer } | undefined;
+  #joining = false;
+
+  constructor(
+    private readonly socket: ParleySocket,
+    private readonly rooms: RoomRegistry,
+  ) {
+    const handlers: Handlers = {
+      join: (request) => this.#join(request),
+      createTransport: () => this.#joined(({ room, peer }) => room.createTransport(peer)),
+      connectTransport: (request) => this.#joined(({ room, peer }) => room.connectTransport(peer, request)),
+      produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),
+      consume: (request) => this.#joined(({ room, peer }) => room.consume(peer, request)),
+      resumeConsumer: (request) => this.#joined(({ room, peer }) => room.resumeConsumer(peer, request)),
+    };
+    for (const name of Object.keys(clientRequests) as ClientRequestName[]) this.#register(name, handlers[name]);
+    socket.on('disconnect', () => this.close());
+  }
+
+  close(): void {
+    const membership = this.#membership;
+    this.#membership = undefined;
+    membership?.room.leave(membership.peer);
+  }
+
+  #register<K extends ClientRequestName>(name: K, handle: Handlers[K]): void {
+    const schema = clientRequests[name].request;
+    // socket.io's typed `on` cannot express "one of these names" generically.
+    const listen = this.socket.on.bind(this.socket) as (event: string, listener: (...args: unknown[]) => void) => void;
+    listen(name, (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return; // every request expects a reply; one without is ignored
+      const reply = ack as (reply: Reply<ResponseOf<K>>) => void;
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+        reply({
+          ok: false,
+          error: {
+            code: 'invalid_message',
+            message: `invalid ${name}${where}: ${issue?.message ?? 'bad input'}`.slice(0, 300),
+          },
+        });
+        return;
+      }
+      handle(parsed.data as RequestOf<K>).then(
+        (data) => reply({ ok: true, data }),
+        (error: unknown) => {
+          if (!(error instanceof ClientError)) log.error({ err: error, request: name }, 'request failed');
+          reply({ ok: false, error: toWireError(error) });
+        },
+      );
+    });
+  }
+
+  async #join(request: RequestOf<'join'>): Promise<ResponseOf<'join'>> {
+    if (this.#membership || this.#joining) throw new ClientError('already_joined', 'already in a room');
+    this.#joining = true;
+    try {
+      const room = await this.rooms.getOrCreate(request.roomId);
+      if (this.socket.disconnected) {
+        if (room.peerCount === 0) room.close();
+        throw new ClientError('not_joined', 'disconnected while joining');
+      }
+      const peer = new Peer((event, payload) => {
+        const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
+        emit(event, payload);
+      });
+      const response = room.join(peer);
+      this.#membership = { room, peer };
+      return response;
+    } finally {
+      this.#joining = false;
+    }
+  }
+
+  async #joined<T>(action: (membership: { room: Room; peer: Peer }) => Promise<T>): Promise<T> {
+    if (!this.#membership) throw new ClientError('not_joined', 'join a room first');
+    return action(this.#membership);
+  }
+}

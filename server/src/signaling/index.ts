@@ -1,0 +1,1 @@
+export { attachSignaling, type ParleyIo } from './attachSignaling.js';

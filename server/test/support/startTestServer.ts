@@ -1,0 +1,47 @@
+// A real ParleyServer (real mediasoup worker) on a free loopback port, serving
+// a placeholder client, plus socket.io clients that speak to it as a browser would.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@parley/shared';
+import { loadConfig } from '../../src/config/index.js';
+import { ParleyServer } from '../../src/ParleyServer.js';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function startTestServer(): Promise<{ server: ParleyServer; baseUrl: string }> {
+  const clientDir = mkdtempSync(join(tmpdir(), 'parley-client-'));
+  writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>test</title>');
+  const config = loadConfig({
+    PARLEY_PORT: '0',
+    PARLEY_MEDIA_WORKERS: '1',
+    PARLEY_CLIENT_DIR: clientDir,
+    PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-data-')),
+  });
+  const server = await ParleyServer.create(config);
+  return { server, baseUrl: `http://127.0.0.1:${server.port}` };
+}
+
+export function connectSocket(baseUrl: string, origin = baseUrl): Promise<TestSocket> {
+  const socket: TestSocket = io(baseUrl, {
+    transports: ['websocket'],
+    extraHeaders: { Origin: origin },
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Sends any event with any payload, as a hostile client could, and returns the raw reply. */
+export function rawRequest(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  const withTimeout = socket.timeout(5000);
+  const emit = withTimeout.emitWithAck.bind(withTimeout) as (e: string, ...a: unknown[]) => Promise<unknown>;
+  return emit(event, ...args);
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Every error that crosses the wire carries one of these codes and nothing internal. */
+export const errorCodes = [
+  'invalid_message',
+  'not_joined',
+  'already_joined',
+  'not_found',
+  'limit_reached',
+  'media_error',
+  'internal',
+] as const;
+
+export const ErrorCodeSchema = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const WireErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string().max(300),
+});
+export type WireError = z.infer<typeof WireErrorSchema>;

@@ -1,0 +1,2 @@
+export * from './ErrorCode.js';
+export * from './assertUnreachable.js';

@@ -1,0 +1,4 @@
+export * from './mediaParameters.js';
+export * from './clientRequests.js';
+export * from './serverEvents.js';
+export * from './socketEvents.js';

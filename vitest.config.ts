@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects, run one after the other by `npm test`: fast unit and
+// integration tests (real mediasoup worker, real files), then real browsers.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
+  test: {
+    env: { PARLEY_LOG_LEVEL: 'warn' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{shared,server,client}/{src,test}/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          // One browser suite at a time: this machine has two cores.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
