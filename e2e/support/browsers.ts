@@ -35,8 +35,19 @@ const chromiumArgs = [
   ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
 ];
 
-export async function launchChromium(): Promise<TestBrowser> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+/**
+ * The test server is reached over plain HTTP on a test-host address, which
+ * browsers do not treat as a secure context (no camera, no WebRTC encoded
+ * transforms) unless told to trust that one origin.
+ */
+export type LaunchOptions = { trustedOrigin: string };
+
+export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${trustedOrigin}`],
+  });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   return {
     name: 'chromium',
@@ -58,12 +69,9 @@ const firefoxPrefs = {
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
   'media.autoplay.default': 0,
-  // The SFU listens on loopback in tests; let ICE use it.
-  'media.peerconnection.ice.loopback': true,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
 };
 
-export async function launchFirefox(): Promise<TestBrowser> {
+export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'parley-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -71,7 +79,7 @@ export async function launchFirefox(): Promise<TestBrowser> {
     protocol: 'webDriverBiDi',
     headless: true,
     userDataDir: profile,
-    extraPrefsFirefox: firefoxPrefs,
+    extraPrefsFirefox: { ...firefoxPrefs, 'dom.securecontext.allowlist': new URL(trustedOrigin).hostname },
     defaultViewport: { width: 1280, height: 800 },
   });
   return {

@@ -1,38 +1,57 @@
 // Starts the real, built server (`node server/dist/main.js`) on a free port
-// with a fresh data directory, and collects what it logs.
+// with a fresh data directory, inside a test host (network namespace), and
+// collects what it logs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestHost } from './testHost.js';
 
 const serverEntry = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 
 export type RunningServer = {
   baseUrl: string;
+  /** Where browser traffic comes from: must never appear in the server's logs. */
+  clientAddress: string;
   output: () => string;
   stop: () => Promise<void>;
 };
 
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const child = spawn(process.execPath, [serverEntry], {
-    env: { ...process.env, PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_MEDIA_WORKERS: '1', ...env },
+  const host = createTestHost();
+  const [command, args] = host.wrap(process.execPath, [serverEntry]);
+  const child = spawn(command, args, {
+    env: {
+      ...process.env,
+      PARLEY_HOST: host.address,
+      PARLEY_RTC_LISTEN_IP: host.address,
+      PARLEY_PORT: '0',
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_MEDIA_WORKERS: '1',
+      // Everything the server would ever log, so tests can check what it says.
+      PARLEY_LOG_LEVEL: 'debug',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const port = await waitForPort(child, () => output);
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    output: () => output,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    await stopChild(child);
+    host.remove();
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    const port = await waitForPort(child, () => output);
+    return { baseUrl: `http://${host.address}:${port}`, clientAddress: host.clientAddress, output: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 function waitForPort(child: ChildProcess, output: () => string): Promise<number> {

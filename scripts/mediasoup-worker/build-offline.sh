@@ -42,6 +42,18 @@ rm -f subprojects/*.wrap
 cp -r "$here/subprojects/." subprojects/
 for sub in subprojects/*/; do cp "$here/empty.c" "$sub"; done
 
+# One fix to mediasoup's C++, needed with any OpenSSL built with kernel TLS
+# (Debian's is; the copy mediasoup downloads is not). mediasoup's BIO callback
+# answers 1 to every control call's "return" phase because it compares the
+# operation with == instead of testing the BIO_CB_RETURN bit, so OpenSSL's
+# BIO_get_ktls_send() on the DTLS write BIO reads "yes", OpenSSL skips
+# allocating its write buffer, and the worker dies (SIGSEGV) on the first DTLS
+# handshake with a browser. Testing the bit keeps write behaviour identical.
+dtls_source=src/RTC/DtlsTransport.cpp
+grep -q '(operationType == BIO_CB_RETURN)' "$dtls_source" ||
+  { echo "mediasoup's $dtls_source changed: review the BIO callback fix in $0" >&2; exit 1; }
+sed -i 's/(operationType == BIO_CB_RETURN)/((operationType \& BIO_CB_RETURN) != 0)/' "$dtls_source"
+
 # liburing off: Debian's 2.3 lacks io_uring_prep_sendto, and it is only an
 # optimisation of the send path.
 "$meson_bin" setup --wrap-mode=nodownload --buildtype release -Db_ndebug=true \

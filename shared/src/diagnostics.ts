@@ -8,8 +8,14 @@ export type InboundStat = {
   bytesReceived: number;
 };
 
+export type Diagnostics = {
+  /** mediasoup-client transport connection states ('new', 'connecting', 'connected', 'failed', …). */
+  transports: { send: string; recv: string };
+  inbound: InboundStat[];
+};
+
 declare global {
   interface Window {
-    parleyDiagnostics?: () => Promise<InboundStat[]>;
+    parleyDiagnostics?: () => Promise<Diagnostics>;
   }
 }

@@ -5,6 +5,7 @@ import { Device, type types } from 'mediasoup-client';
 import {
   RtpCapabilitiesSchema,
   RtpParametersSchema,
+  type Diagnostics,
   type InboundStat,
   type MediaSource,
   type RemoteProducer,
@@ -60,8 +61,15 @@ export class CallSession {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Inbound RTP statistics per consumer, for the connection indicator and for tests. */
-  async inboundStats(): Promise<InboundStat[]> {
+  /** Transport states and inbound RTP statistics, for the connection indicator and for tests. */
+  async diagnostics(): Promise<Diagnostics> {
+    return {
+      transports: { send: this.sendTransport.connectionState, recv: this.recvTransport.connectionState },
+      inbound: await this.#inboundStats(),
+    };
+  }
+
+  async #inboundStats(): Promise<InboundStat[]> {
     const rows: InboundStat[] = [];
     for (const { consumer } of this.#consumers.values()) {
       const report = await consumer.getStats();

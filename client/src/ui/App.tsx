@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { CallSession } from '../call/CallSession.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
 import { roomFromLocation } from './roomLink.js';
@@ -12,16 +12,16 @@ type State =
   | { phase: 'failed'; reason: string };
 
 const noParticipants: never[] = [];
-const noSubscription = () => () => undefined;
 
 export function App() {
   const [roomId] = useState(roomFromLocation);
   const [state, setState] = useState<State>({ phase: 'idle' });
   const session = state.phase === 'joined' ? state.session : undefined;
-  const participants = useSyncExternalStore(
-    session ? (listener) => session.subscribe(listener) : noSubscription,
-    () => session?.participants ?? noParticipants,
+  const subscribe = useCallback(
+    (listener: () => void) => (session ? session.subscribe(listener) : () => undefined),
+    [session],
   );
+  const participants = useSyncExternalStore(subscribe, () => session?.participants ?? noParticipants);
 
   useEffect(() => {
     if (!session) return;

@@ -1,5 +1,5 @@
 import type { CallSession } from '../call/CallSession.js';
 
 export function exposeDiagnostics(session: CallSession): void {
-  window.parleyDiagnostics = () => session.inboundStats();
+  window.parleyDiagnostics = () => session.diagnostics();
 }

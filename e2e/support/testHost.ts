@@ -1,0 +1,80 @@
+// A separate network host for the server under test: a Linux network namespace
+// joined to this one by a veth pair. Browsers then reach Parley the way they
+// reach a real server, over a non-loopback interface. It is needed because
+// Firefox never pairs ICE candidates with loopback addresses (its
+// media.peerconnection.ice.loopback pref is ignored by Firefox ESR 153), so a
+// server listening on 127.0.0.1 is unreachable for its media.
+// Creating namespaces needs root (CAP_NET_ADMIN); CI runs as root.
+import { execFileSync } from 'node:child_process';
+
+export type TestHost = {
+  /** The namespace's address: where the server listens, what browsers dial. */
+  readonly address: string;
+  /** The address the browsers' traffic comes from, as the server sees it. */
+  readonly clientAddress: string;
+  /** The command and arguments that run `command` inside the namespace. */
+  wrap(command: string, args: string[]): [string, string[]];
+  remove(): void;
+};
+
+const prefix = 'parley-e2e-';
+
+function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Namespaces left by runs that died without cleaning up. */
+function removeStale(): void {
+  for (const line of ip('netns', 'list').split('\n')) {
+    const name = line.split(' ')[0] ?? '';
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && isAlive(pid)) continue;
+    ip('netns', 'del', name);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: no such process
+  }
+}
+
+export function createTestHost(): TestHost {
+  if (process.getuid?.() !== 0) {
+    throw new Error('the browser tests create a network namespace for the server and need root (CAP_NET_ADMIN)');
+  }
+  removeStale();
+  const name = `${prefix}${process.pid}`;
+  // Interface names are at most 15 characters; the subnet is per process so
+  // parallel runs on one machine do not collide.
+  const tag = process.pid % 100_000;
+  const outside = `pe2e${tag}o`;
+  const inside = `pe2e${tag}i`;
+  const subnet = `10.213.${process.pid % 250}`;
+  const address = `${subnet}.2`;
+  ip('netns', 'add', name);
+  try {
+    ip('link', 'add', outside, 'type', 'veth', 'peer', 'name', inside, 'netns', name);
+    ip('addr', 'add', `${subnet}.1/30`, 'dev', outside);
+    ip('link', 'set', outside, 'up');
+    ip('-n', name, 'addr', 'add', `${address}/30`, 'dev', inside);
+    ip('-n', name, 'link', 'set', inside, 'up');
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+  } catch (error) {
+    ip('netns', 'del', name);
+    throw error;
+  }
+  return {
+    address,
+    clientAddress: `${subnet}.1`,
+    wrap: (command, args) => ['ip', ['netns', 'exec', name, command, ...args]],
+    remove: () => {
+      // Deleting the namespace deletes the veth pair with it.
+      if (ip('netns', 'list').includes(name)) ip('netns', 'del', name);
+    },
+  };
+}
