@@ -6,6 +6,7 @@
 import { ensureNpmDependencies } from './setup/npm-dependencies.mjs';
 import { ensureMediasoupWorker } from './setup/mediasoup-worker.mjs';
 import { ensureBrowsers } from './setup/browsers.mjs';
+import { ensurePostgres } from './setup/postgres.mjs';
 import { runSteps } from './setup/progress.mjs';
 
 const purpose = process.argv.find((arg) => arg.startsWith('--for='))?.slice('--for='.length) ?? 'test';
@@ -19,6 +20,6 @@ const steps = [
   ['npm dependencies', ensureNpmDependencies],
   ['mediasoup worker', ensureMediasoupWorker],
 ];
-if (purpose === 'test') steps.push(['test browsers', ensureBrowsers]);
+if (purpose === 'test') steps.push(['test browsers', ensureBrowsers], ['test PostgreSQL', ensurePostgres]);
 
 await runSteps(steps);

@@ -1,12 +1,17 @@
 // The composition root: config → media workers → rooms → HTTP + socket.io.
 // Parents own and close their children; close() is idempotent.
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Accounts, loadServerKey, Sessions } from './auth/index.js';
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
 import type { Config } from './config/index.js';
-import { createHttpServer, isSameOrigin } from './http/index.js';
+import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader } from './http/index.js';
 import { createLogger } from './logging/index.js';
 import { RoomRegistry } from './rooms/index.js';
+import { openDatabase, storeLocation, type Store } from './store/index.js';
+import { startMaintenance } from './store/maintenance.js';
 import { WorkerPool } from './sfu/index.js';
 import { attachSignaling, type ParleyIo } from './signaling/index.js';
 
@@ -19,6 +24,8 @@ export class ParleyServer {
   #closed = false;
 
   private constructor(
+    private readonly store: Store,
+    private readonly stopMaintenance: () => void,
     private readonly pool: WorkerPool,
     private readonly rooms: RoomRegistry,
     private readonly http: HttpServer,
@@ -26,17 +33,42 @@ export class ParleyServer {
   ) {}
 
   static async create(config: Config): Promise<ParleyServer> {
-    const pool = await WorkerPool.create(config.media.workers);
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const serverKey = await loadServerKey(config.dataDir);
+    const store = await openDatabase(storeLocation(config.dataDir, config.databaseUrl));
+    let pool: WorkerPool | undefined;
     try {
+      pool = await WorkerPool.create(config.media.workers);
+      const workers = pool;
+      const sessions = new Sessions(store.db, config.sessions);
+      const accounts = new Accounts(store.db, serverKey, sessions);
+      const api = authRoutes(accounts, sessions, {
+        secure: config.sessions.secureCookies,
+        maxAgeSeconds: config.sessions.absoluteSeconds,
+      });
       const rooms = new RoomRegistry(pool, config.media);
-      const http = createHttpServer(config.clientDir, () => ({
-        status: pool.workerPids.length > 0 ? 'ok' : 'degraded',
-        mediaWorkers: pool.workerPids.length,
-      }));
+      const http = createHttpServer(
+        config.clientDir,
+        () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
+        getRequestListener(api.fetch),
+      );
       const io: ParleyIo = new SocketIoServer(http, {
         serveClient: false,
         maxHttpBufferSize: maxMessageBytes,
         allowRequest: (request, callback) => callback(null, isSameOrigin(request)),
+      });
+      // Calls need a logged-in user: the handshake carries the same session cookie.
+      io.use((socket, next) => {
+        const token = sessionTokenFromHeader(socket.request.headers.cookie);
+        const session = token ? sessions.validate(token) : Promise.resolve(undefined);
+        session.then(
+          (valid) => {
+            if (!valid) return next(new Error('unauthenticated'));
+            socket.data.userId = valid.userId;
+            next();
+          },
+          (error: unknown) => next(error instanceof Error ? error : new Error('session check failed')),
+        );
       });
       attachSignaling(io, rooms);
       await new Promise<void>((resolve, reject) => {
@@ -46,11 +78,13 @@ export class ParleyServer {
           resolve();
         });
       });
-      const server = new ParleyServer(pool, rooms, http, io);
+      const stopMaintenance = startMaintenance(store.db, sessions);
+      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io);
       log.info({ port: server.port }, 'listening');
       return server;
     } catch (error) {
-      pool.close();
+      pool?.close();
+      await store.db.destroy();
       throw error;
     }
   }
@@ -69,6 +103,8 @@ export class ParleyServer {
     this.rooms.closeAll();
     await this.io.close(); // also closes the HTTP server
     this.pool.close();
+    this.stopMaintenance();
+    await this.store.db.destroy();
     log.info('closed');
   }
 }

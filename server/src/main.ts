@@ -1,5 +1,5 @@
 // Entry point for `npm start`: load config, start, stop cleanly on a signal.
-import { mkdirSync } from 'node:fs';
+import { ServerKeyError } from './auth/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logging/index.js';
 import { ParleyServer } from './ParleyServer.js';
@@ -8,7 +8,6 @@ const log = createLogger('main');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const server = await ParleyServer.create(config);
   process.stdout.write(`Parley is running at http://${hostForUrl(config.http.host)}:${server.port}/\n`);
   const stop = (signal: string) => {
@@ -31,7 +30,7 @@ function hostForUrl(host: string): string {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof ServerKeyError) process.stderr.write(`${error.message}\n`);
   else log.fatal({ err: error }, 'could not start');
   process.exit(1);
 });

@@ -3,29 +3,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { connectSocket, rawRequest, startTestServer, type TestSocket } from './support/startTestServer.js';
+import { registerUser } from './support/users.js';
 
 const roomId = 'integration-room-0001';
 
 describe('signaling', () => {
   let server: ParleyServer;
   let baseUrl: string;
+  let cookie: string;
   const sockets: TestSocket[] = [];
   const connect = async () => {
-    const socket = await connectSocket(baseUrl);
+    const socket = await connectSocket(baseUrl, cookie);
     sockets.push(socket);
     return socket;
   };
 
   beforeAll(async () => {
     ({ server, baseUrl } = await startTestServer());
+    ({ cookie } = await registerUser(baseUrl));
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await server.close();
   });
 
-  it('refuses a socket whose Origin is another site', async () => {
-    await expect(connectSocket(baseUrl, 'https://evil.example.org')).rejects.toThrow();
+  it('refuses a socket whose Origin is another site, even with a valid session', async () => {
+    await expect(connectSocket(baseUrl, cookie, 'https://evil.example.org')).rejects.toThrow();
+  });
+
+  it('refuses a socket without a session, or with a forged one', async () => {
+    await expect(connectSocket(baseUrl, '')).rejects.toThrow(/unauthenticated/);
+    const forged = cookie.replace(/\.(.)/, (_m, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
+    await expect(connectSocket(baseUrl, forged)).rejects.toThrow(/unauthenticated/);
   });
 
   it('answers a join with the router capabilities and the producers already there', async () => {

@@ -24,6 +24,20 @@ const EnvSchema = z
     PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().min(1).max(253).optional(),
     PARLEY_RTC_MIN_PORT: port.default(40000),
     PARLEY_RTC_MAX_PORT: port.default(49999),
+    /** postgres://… to use PostgreSQL; unset: SQLite in the data directory. */
+    PARLEY_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    PARLEY_SESSION_IDLE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
+    PARLEY_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Set when Parley is served over HTTPS (behind a TLS proxy): cookies get the Secure flag. */
+    PARLEY_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   })
   .refine((env) => env.PARLEY_RTC_MIN_PORT <= env.PARLEY_RTC_MAX_PORT, {
     message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT',
@@ -35,6 +49,8 @@ export type Config = {
   dataDir: string;
   clientDir: string;
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
+  databaseUrl: string | undefined;
+  sessions: { idleSeconds: number; absoluteSeconds: number; secureCookies: boolean };
   media: {
     workers: number;
     listenIp: string;
@@ -61,6 +77,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.PARLEY_DATA_DIR),
     clientDir: resolve(e.PARLEY_CLIENT_DIR),
     logLevel: e.PARLEY_LOG_LEVEL,
+    databaseUrl: e.PARLEY_DATABASE_URL,
+    sessions: {
+      idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
+      absoluteSeconds: e.PARLEY_SESSION_MAX_DAYS * 86400,
+      secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
+    },
     media: {
       workers: e.PARLEY_MEDIA_WORKERS,
       listenIp: e.PARLEY_RTC_LISTEN_IP,

@@ -1,6 +1,6 @@
 // The HTTP side: the built client as static files, a health endpoint, and the
 // security headers on everything. socket.io attaches to the same server.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sirv from 'sirv';
@@ -8,7 +8,10 @@ import { applySecurityHeaders } from './securityHeaders.js';
 
 export type Health = () => { status: 'ok' | 'degraded'; mediaWorkers: number };
 
-export function createHttpServer(clientDir: string, health: Health): Server {
+/** Handles /api/* requests (the account API). */
+export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+export function createHttpServer(clientDir: string, health: Health, api: ApiHandler): Server {
   if (!existsSync(join(clientDir, 'index.html'))) {
     throw new Error(`the client is not built: ${join(clientDir, 'index.html')} is missing (run npm run build)`);
   }
@@ -31,6 +34,10 @@ export function createHttpServer(clientDir: string, health: Health): Server {
         'Cache-Control': 'no-store',
       });
       response.end(JSON.stringify(body));
+      return;
+    }
+    if (request.url?.startsWith('/api/')) {
+      api(request, response);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

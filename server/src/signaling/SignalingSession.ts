@@ -14,10 +14,11 @@ import {
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { Peer, type Room, type RoomRegistry } from '../rooms/index.js';
+import type { SocketData } from './attachSignaling.js';
 
 const log = createLogger('signaling.SignalingSession');
 
-export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 type Handlers = { [K in ClientRequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
 

@@ -3,7 +3,10 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@parley/shared'
 import type { RoomRegistry } from '../rooms/index.js';
 import { SignalingSession } from './SignalingSession.js';
 
-export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents>;
+/** What the handshake learned: set from the session, never from the client. */
+export type SocketData = { userId: string };
+
+export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export function attachSignaling(io: ParleyIo, rooms: RoomRegistry): void {
   io.on('connection', (socket) => new SignalingSession(socket, rooms));

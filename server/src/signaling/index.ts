@@ -1,1 +1,1 @@
-export { attachSignaling, type ParleyIo } from './attachSignaling.js';
+export { attachSignaling, type ParleyIo, type SocketData } from './attachSignaling.js';

@@ -10,23 +10,27 @@ import { ParleyServer } from '../../src/ParleyServer.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function startTestServer(): Promise<{ server: ParleyServer; baseUrl: string }> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+): Promise<{ server: ParleyServer; baseUrl: string; dataDir: string }> {
   const clientDir = mkdtempSync(join(tmpdir(), 'parley-client-'));
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>test</title>');
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-data-'));
   const config = loadConfig({
     PARLEY_PORT: '0',
     PARLEY_MEDIA_WORKERS: '1',
     PARLEY_CLIENT_DIR: clientDir,
-    PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-data-')),
+    PARLEY_DATA_DIR: dataDir,
+    ...env,
   });
   const server = await ParleyServer.create(config);
-  return { server, baseUrl: `http://127.0.0.1:${server.port}` };
+  return { server, baseUrl: `http://127.0.0.1:${server.port}`, dataDir };
 }
 
-export function connectSocket(baseUrl: string, origin = baseUrl): Promise<TestSocket> {
+export function connectSocket(baseUrl: string, cookie: string, origin = baseUrl): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     transports: ['websocket'],
-    extraHeaders: { Origin: origin },
+    extraHeaders: { Origin: origin, Cookie: cookie },
     reconnection: false,
     forceNew: true,
   });

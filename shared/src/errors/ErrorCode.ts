@@ -8,6 +8,13 @@ export const errorCodes = [
   'not_found',
   'limit_reached',
   'media_error',
+  'unauthenticated',
+  'invalid_credentials',
+  'throttled',
+  'busy',
+  'username_taken',
+  'weak_password',
+  'expired',
   'internal',
 ] as const;
 

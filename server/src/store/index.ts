@@ -1,0 +1,3 @@
+export { openDatabase, storeLocation, type Store, type StoreLocation } from './openDatabase.js';
+export type * from './schema.js';
+export { nowSeconds, coarseNowSeconds } from './time.js';

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { accounts } from './001_accounts.js';
+
+/** Migrations in order; names sort lexically, so they keep their number prefix. */
+const migrations: Record<string, Migration> = {
+  '001_accounts': accounts,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

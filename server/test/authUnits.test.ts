@@ -1,0 +1,135 @@
+// The auth building blocks on their own: argon2 parameters, TOTP replay,
+// recovery codes, throttling, the server key file.
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import { describe, expect, it } from 'vitest';
+import { argon2Parameters, hashPassword, verifyPassword } from '../src/auth/password.js';
+import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from '../src/auth/recoveryCodes.js';
+import { loadServerKey, ServerKeyError } from '../src/auth/serverKey.js';
+import { Throttle } from '../src/auth/throttle.js';
+import { acceptTotp, newTotpSecret } from '../src/auth/totp.js';
+import argon2 from 'argon2';
+
+describe('argon2id', () => {
+  it('uses at least OWASP’s parameters (m = 19 MiB, t = 2, p = 1) and encodes them in the hash', async () => {
+    expect(argon2Parameters.type).toBe(argon2.argon2id);
+    expect(argon2Parameters.memoryCost).toBeGreaterThanOrEqual(19 * 1024);
+    expect(argon2Parameters.timeCost).toBeGreaterThanOrEqual(2);
+    const hash = await hashPassword('violet tractor whispers');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect((await verifyPassword(hash, 'violet tractor whispers')).valid).toBe(true);
+    expect((await verifyPassword(hash, 'violet tractor whisper')).valid).toBe(false);
+  });
+
+  it('verifies NFKC-equivalent spellings alike', async () => {
+    const hash = await hashPassword('café au lait pour deux');
+    expect((await verifyPassword(hash, 'cafe\u0301 au lait pour deux')).valid).toBe(true);
+  });
+
+  it('offers a fresh hash when the stored one used weaker parameters', async () => {
+    const weak = await argon2.hash('violet tractor whispers', {
+      type: argon2.argon2id,
+      memoryCost: 8192,
+      timeCost: 1,
+      parallelism: 1,
+    });
+    const check = await verifyPassword(weak, 'violet tractor whispers');
+    expect(check.valid).toBe(true);
+    expect(check.rehash).toMatch(/m=19456,p=1,t=2/);
+    expect((await verifyPassword(check.rehash ?? '', 'violet tractor whispers')).rehash).toBeUndefined();
+  });
+});
+
+describe('TOTP', () => {
+  it('accepts the current code once, then refuses it (replay) and any earlier step', async () => {
+    const secret = newTotpSecret();
+    const code = await generate({ secret });
+    const step = await acceptTotp(secret, code, 0);
+    expect(step).toBeGreaterThan(0);
+    expect(await acceptTotp(secret, code, step ?? 0)).toBeUndefined();
+    const previous = await generate({ secret, epoch: Math.floor(Date.now() / 1000) - 30 });
+    expect(await acceptTotp(secret, previous, step ?? 0)).toBeUndefined();
+  });
+
+  it('tolerates one step of drift but not two', async () => {
+    const secret = newTotpSecret();
+    const now = Math.floor(Date.now() / 1000);
+    expect(await acceptTotp(secret, await generate({ secret, epoch: now - 30 }), 0)).toBeDefined();
+    expect(await acceptTotp(secret, await generate({ secret, epoch: now - 95 }), 0)).toBeUndefined();
+    expect(await acceptTotp(secret, '000000', 0)).toBeUndefined();
+  });
+});
+
+describe('recovery codes', () => {
+  it('makes ten distinct 80-bit codes and finds one in any spelling', () => {
+    const codes = newRecoveryCodes();
+    expect(new Set(codes).size).toBe(10);
+    for (const code of codes) expect(code).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+    const stored = codes.map(hashRecoveryCode);
+    const third = codes[2] ?? '';
+    expect(findRecoveryCode(third.toLowerCase().replaceAll('-', ' '), stored)).toBe(stored[2]);
+    expect(findRecoveryCode('AAAA-AAAA-AAAA-AAAA', stored)).toBeUndefined();
+  });
+});
+
+describe('throttle', () => {
+  it('allows a few failures, then backs off exponentially up to a ceiling, and forgets on success', () => {
+    let now = 0;
+    const throttle = new Throttle(
+      { freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
+      () => now,
+    );
+    throttle.recordFailure('k');
+    throttle.recordFailure('k');
+    expect(throttle.retryAfterMs('k')).toBe(0);
+    const delays = [];
+    for (let i = 0; i < 6; i++) {
+      throttle.recordFailure('k');
+      delays.push(throttle.retryAfterMs('k'));
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(throttle.retryAfterMs('other')).toBe(0);
+    now += 8000;
+    expect(throttle.retryAfterMs('k')).toBe(0);
+    throttle.recordFailure('k');
+    throttle.recordSuccess('k');
+    expect(throttle.retryAfterMs('k')).toBe(0);
+  });
+});
+
+describe('server key', () => {
+  it('is created once with mode 0600, reused, and seals secrets it alone can open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
+    const first = await loadServerKey(dir);
+    expect(statSync(join(dir, 'server.key')).mode & 0o777).toBe(0o600);
+    const sealed = first.seal('JBSWY3DPEHPK3PXPJBSWY3DP');
+    expect(sealed).not.toContain('JBSWY3DP');
+    expect((await loadServerKey(dir)).open(sealed)).toBe('JBSWY3DPEHPK3PXPJBSWY3DP');
+    const other = await loadServerKey(mkdtempSync(join(tmpdir(), 'parley-key-')));
+    expect(() => other.open(sealed)).toThrow();
+  });
+
+  it('refuses a damaged key file instead of replacing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
+    writeFileSync(join(dir, 'server.key'), 'short');
+    await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
+  });
+
+  it('refuses an unreadable key file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
+    await loadServerKey(dir);
+    chmodSync(join(dir, 'server.key'), 0o000);
+    // root reads anything; the check that matters for root is a directory in the way
+    if (process.getuid?.() === 0) {
+      const blocked = mkdtempSync(join(tmpdir(), 'parley-key-'));
+      writeFileSync(join(blocked, 'placeholder'), '');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(join(blocked, 'server.key'));
+      await expect(loadServerKey(blocked)).rejects.toThrow(ServerKeyError);
+    } else {
+      await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
+    }
+  });
+});

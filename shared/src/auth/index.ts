@@ -1,0 +1,3 @@
+export * from './api.js';
+export * from './passwordRules.js';
+export * from './usernames.js';
