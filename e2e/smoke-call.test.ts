@@ -3,6 +3,7 @@
 // other's video and hear the other's audio.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundStat } from '@parley/shared';
+import { registerViaApi } from './support/accounts.js';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
@@ -26,9 +27,10 @@ describe('one real call path: Chromium ⇄ mediasoup ⇄ Firefox', () => {
     server = await startServer();
     const trust = { trustedOrigin: server.baseUrl };
     browsers.push(await launchChromium(trust), await launchFirefox(trust));
-    const roomUrl = `${server.baseUrl}/?room=e2e-smoke-${Date.now().toString(36)}-room`;
+    const roomUrl = `${server.baseUrl}/call?room=e2e-smoke-${Date.now().toString(36)}-room`;
     for (const browser of browsers) {
       const page = await browser.newPage();
+      await page.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
       await page.goto(roomUrl);
       await page.clickButton('Join call');
       pages.push(page);

@@ -10,6 +10,10 @@ import puppeteer from 'puppeteer-core';
 export type TestPage = {
   readonly browserName: string;
   goto(url: string): Promise<void>;
+  /** Gives the page a session, as if it had logged in (cookie "name=value" for baseUrl). */
+  useSession(baseUrl: string, cookie: string): Promise<void>;
+  fill(label: string, value: string): Promise<void>;
+  text(selector: string): Promise<string>;
   clickButton(name: string): Promise<void>;
   evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
   screenshot(path: string): Promise<void>;
@@ -56,6 +60,12 @@ export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<
       return {
         browserName: 'chromium',
         goto: async (url) => void (await page.goto(url)),
+        useSession: async (baseUrl, cookie) => {
+          const [name = '', value = ''] = cookie.split('=');
+          await context.addCookies([{ name, value, url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+        },
+        fill: (label, value) => page.getByLabel(label, { exact: true }).fill(value),
+        text: (selector) => page.locator(selector).innerText(),
         clickButton: (name) => page.getByRole('button', { name }).click(),
         evaluate: (fn) => page.evaluate(fn),
         screenshot: async (path) => void (await page.screenshot({ path })),
@@ -89,6 +99,19 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
       return {
         browserName: 'firefox',
         goto: async (url) => void (await page.goto(url)),
+        useSession: async (baseUrl, cookie) => {
+          const [name = '', value = ''] = cookie.split('=');
+          await browser.setCookie({
+            name,
+            value,
+            domain: new URL(baseUrl).hostname,
+            path: '/',
+            httpOnly: true,
+            sameSite: 'Strict',
+          });
+        },
+        fill: (label, value) => page.locator(`::-p-aria(${label})`).fill(value),
+        text: (selector) => page.$eval(selector, (element) => (element as HTMLElement).innerText),
         clickButton: (name) => page.locator(`::-p-aria(${name}[role="button"])`).click(),
         evaluate: (fn) => page.evaluate(fn),
         screenshot: async (path) => void (await page.screenshot({ path })),

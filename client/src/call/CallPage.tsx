@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { CallSession } from '../call/CallSession.js';
+import { CallSession } from './CallSession.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
-import { roomFromLocation } from './roomLink.js';
-import { VideoTile } from './VideoTile.js';
-import { exposeDiagnostics } from './diagnostics.js';
+import { roomFromLocation } from '../ui/roomLink.js';
+import { VideoTile } from '../ui/VideoTile.js';
+import { exposeDiagnostics } from '../ui/diagnostics.js';
 
 type State =
   | { phase: 'idle' }
@@ -13,7 +13,7 @@ type State =
 
 const noParticipants: never[] = [];
 
-export function App() {
+export function CallPage() {
   const [roomId] = useState(roomFromLocation);
   const [state, setState] = useState<State>({ phase: 'idle' });
   const session = state.phase === 'joined' ? state.session : undefined;
@@ -41,9 +41,8 @@ export function App() {
   }
 
   return (
-    <main>
+    <section aria-label="Call">
       <header>
-        <h1>Parley</h1>
         <p className="room">
           Room link: <code>{window.location.href}</code>
         </p>
@@ -70,6 +69,6 @@ export function App() {
           ))}
         </section>
       )}
-    </main>
+    </section>
   );
 }
