@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Account } from '@parley/shared';
 import { Link } from 'wouter';
 import { callAuth, postAction } from '../api/authClient.js';
-import { ErrorMessage, Field } from '../ui/Field.js';
+import { ErrorMessage, PasswordField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { StrengthMeter, useStrength } from './StrengthMeter.js';
@@ -108,21 +108,17 @@ function ChangePassword({ username, refresh }: { username: string; refresh: () =
     <form onSubmit={onSubmit} aria-labelledby="password-title">
       <h3 id="password-title">Change password</h3>
       <p>This logs out your other sessions.</p>
-      <Field
+      <PasswordField
         label="Current password"
-        type="password"
         autoComplete="current-password"
-        required
         value={currentPassword}
-        onChange={(e) => setCurrent(e.target.value)}
+        onChange={setCurrent}
       />
-      <Field
+      <PasswordField
         label="New password"
-        type="password"
         autoComplete="new-password"
-        required
         value={newPassword}
-        onChange={(e) => setNew(e.target.value)}
+        onChange={setNew}
         hint={<StrengthMeter verdict={verdict} />}
       />
       <ErrorMessage error={error} />
@@ -146,14 +142,7 @@ function RegenerateCodes({ refresh }: { refresh: () => Promise<void> }) {
     <form onSubmit={onSubmit} aria-labelledby="codes-title">
       <h3 id="codes-title">New recovery codes</h3>
       <p>Makes ten new codes; the old ones stop working.</p>
-      <Field
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
+      <PasswordField label="Password" autoComplete="current-password" value={password} onChange={setPassword} />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
         Make new recovery codes
@@ -173,13 +162,11 @@ function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
     <form onSubmit={onSubmit} aria-labelledby="delete-title">
       <h3 id="delete-title">Delete account</h3>
       <p>Deletes your account, sessions, recovery codes and events at once. This cannot be undone.</p>
-      <Field
+      <PasswordField
         label="Password to confirm"
-        type="password"
         autoComplete="current-password"
-        required
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={setPassword}
       />
       <ErrorMessage error={error} />
       <button type="submit" className="danger" disabled={busy}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { callAuth } from '../api/authClient.js';
-import { ErrorMessage, Field } from '../ui/Field.js';
+import { ErrorMessage, Field, OneTimeCodeField, PasswordField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
 
 /** Password first, then a code from the authenticator app or a recovery code. */
@@ -31,14 +31,12 @@ function Password({ onDone }: { onDone: (loginId: string) => void }) {
         value={username}
         onChange={(e) => setUsername(e.target.value)}
       />
-      <Field
+      <PasswordField
         label="Password"
         name="password"
-        type="password"
         autoComplete="current-password"
-        required
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={setPassword}
       />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
@@ -71,16 +69,7 @@ function SecondFactor({ loginId, onDone, onRestart }: { loginId: string; onDone:
           onChange={(e) => setValue(e.target.value)}
         />
       ) : (
-        <Field
-          label="The 6-digit code from your authenticator app"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="\d{6}"
-          required
-          value={value}
-          onChange={(e) => setValue(e.target.value.trim())}
-        />
+        <OneTimeCodeField label="The 6-digit code from your authenticator app" value={value} onChange={setValue} />
       )}
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>

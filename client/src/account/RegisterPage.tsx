@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { AuthResponse } from '@parley/shared';
 import { Link } from 'wouter';
 import { callAuth } from '../api/authClient.js';
-import { ErrorMessage, Field } from '../ui/Field.js';
+import { ErrorMessage, Field, OneTimeCodeField, PasswordField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { StrengthMeter, useStrength } from './StrengthMeter.js';
@@ -51,14 +51,12 @@ function ChooseStep({ onDone }: { onDone: (enrolment: AuthResponse<'register'>) 
         value={username}
         onChange={(e) => setUsername(e.target.value)}
       />
-      <Field
+      <PasswordField
         label="Password"
         name="password"
-        type="password"
         autoComplete="new-password"
-        required
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={setPassword}
         hint={<StrengthMeter verdict={verdict} />}
       />
       <ErrorMessage error={error} />
@@ -87,16 +85,7 @@ function EnrolStep({ enrolment, onDone }: { enrolment: AuthResponse<'register'>;
       <p>
         Or type this secret into the app: <code data-testid="totp-secret">{enrolment.totpSecret}</code>
       </p>
-      <Field
-        label="The 6-digit code your app shows"
-        name="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="\d{6}"
-        required
-        value={code}
-        onChange={(e) => setCode(e.target.value.trim())}
-      />
+      <OneTimeCodeField label="The 6-digit code your app shows" value={code} onChange={setCode} />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
         Confirm

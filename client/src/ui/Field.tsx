@@ -26,3 +26,25 @@ export function ErrorMessage({ error }: { error: string | undefined }) {
     </p>
   );
 }
+
+type ValueProps = Omit<Props, 'value' | 'onChange'> & { value: string; onChange: (value: string) => void };
+
+/** A required password input; autoComplete says whether it is a new or the current one. */
+export function PasswordField({ onChange, ...props }: ValueProps) {
+  return <Field type="password" required {...props} onChange={(e) => onChange(e.target.value)} />;
+}
+
+/** The six digits from an authenticator app. */
+export function OneTimeCodeField({ onChange, ...props }: ValueProps) {
+  return (
+    <Field
+      name="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="\d{6}"
+      required
+      {...props}
+      onChange={(e) => onChange(e.target.value.trim())}
+    />
+  );
+}
