@@ -65,10 +65,17 @@ export class ParleyServer {
           (valid) => {
             if (!valid) return next(new Error('unauthenticated'));
             socket.data.userId = valid.userId;
+            socket.data.sessionId = valid.id;
             next();
           },
           (error: unknown) => next(error instanceof Error ? error : new Error('session check failed')),
         );
+      });
+      // A session that ends (logout, revocation, password change, deletion,
+      // expiry) takes its open sockets, and so its place in any call, with it.
+      sessions.on('ended', (ended) => {
+        const gone = new Set(ended);
+        for (const socket of io.sockets.sockets.values()) if (gone.has(socket.data.sessionId)) socket.disconnect(true);
       });
       attachSignaling(io, rooms);
       await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { connectSocket, rawRequest, startTestServer, type TestSocket } from './support/startTestServer.js';
-import { registerUser } from './support/users.js';
+import { post, registerUser } from './support/users.js';
 
 const roomId = 'integration-room-0001';
 
@@ -101,6 +101,17 @@ describe('signaling', () => {
     for (let i = 0; i < 5; i++) replies.push(await rawRequest(socket, 'createTransport', { direction: 'recv' }));
     expect(replies.filter((reply) => (reply as { ok: boolean }).ok)).toHaveLength(3);
     expect(replies.at(-1)).toMatchObject({ ok: false, error: { code: 'limit_reached' } });
+  });
+
+  it('disconnects the sockets of a session the moment it is revoked', async () => {
+    const other = await registerUser(baseUrl);
+    const socket = await connectSocket(baseUrl, other.cookie);
+    sockets.push(socket);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const loggedOut = await post(baseUrl, '/api/logout', {}, other.cookie);
+    expect(loggedOut.status).toBe(200);
+    expect(await disconnected).toBe('io server disconnect');
+    await expect(connectSocket(baseUrl, other.cookie)).rejects.toThrow(/unauthenticated/);
   });
 
   it('stays up after all that: a new client can still join', async () => {

@@ -221,6 +221,7 @@ export class Accounts {
   /** Immediate and complete: the user row and, with it (cascade), sessions, codes and events. */
   async deleteAccount(userId: string, request: AuthRequest<'deleteAccount'>): Promise<void> {
     await this.#reauthenticate(userId, request.password);
+    await this.sessions.revokeAll(userId); // first, so live calls of this user are cut too
     await this.db.transaction().execute(async (trx) => {
       for (const table of ['sessions', 'recovery_codes', 'account_events'] as const) {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();

@@ -3,6 +3,7 @@
 // and SHA-256(secret) only, and the secret is compared in constant time. A
 // session ends when idle too long, when too old, or when revoked.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import { coarseNowSeconds, nowSeconds, type Database } from '../store/index.js';
 
@@ -13,11 +14,16 @@ export type SessionRecord = { id: string; userId: string; createdAt: number; las
 const encode = (bytes: Buffer) => bytes.toString('base64url');
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export class Sessions {
+/** 'ended' fires with the ids of sessions that were revoked or expired, so live sockets can be cut. */
+export type SessionsEvents = { ended: [sessionIds: string[]] };
+
+export class Sessions extends EventEmitter<SessionsEvents> {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly policy: SessionPolicy,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Creates a session and returns the token for the cookie; only its hash is stored. */
   async create(userId: string): Promise<{ token: string; session: SessionRecord }> {
@@ -92,20 +98,28 @@ export class Sessions {
       .where('id', '=', sessionId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    if (result.numDeletedRows === 0n) return false;
+    this.emit('ended', [sessionId]);
+    return true;
   }
 
   /** Revokes every session of the user except `keep` (when given). */
   async revokeAll(userId: string, keep?: string): Promise<number> {
-    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    let query = this.db.selectFrom('sessions').select('id').where('user_id', '=', userId);
     if (keep) query = query.where('id', '!=', keep);
-    const result = await query.executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return this.#delete((await query.execute()).map((row) => row.id));
   }
 
   /** Deletes expired sessions of everyone: run periodically so stale rows do not linger. */
   async purgeExpired(): Promise<number> {
-    const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', nowSeconds()).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    const expired = await this.db.selectFrom('sessions').select('id').where('expires_at', '<=', nowSeconds()).execute();
+    return this.#delete(expired.map((row) => row.id));
+  }
+
+  async #delete(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    await this.db.deleteFrom('sessions').where('id', 'in', ids).execute();
+    this.emit('ended', ids);
+    return ids.length;
   }
 }

@@ -4,7 +4,7 @@ import type { RoomRegistry } from '../rooms/index.js';
 import { SignalingSession } from './SignalingSession.js';
 
 /** What the handshake learned: set from the session, never from the client. */
-export type SocketData = { userId: string };
+export type SocketData = { userId: string; sessionId: string };
 
 export type ParleyIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
