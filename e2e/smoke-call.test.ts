@@ -27,14 +27,26 @@ describe('one real call path: Chromium ⇄ mediasoup ⇄ Firefox', () => {
     server = await startServer();
     const trust = { trustedOrigin: server.baseUrl };
     browsers.push(await launchChromium(trust), await launchFirefox(trust));
-    const roomUrl = `${server.baseUrl}/call?room=e2e-smoke-${Date.now().toString(36)}-room`;
-    for (const browser of browsers) {
-      const page = await browser.newPage();
-      await page.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
-      await page.goto(roomUrl);
-      await page.clickButton('Join call');
-      pages.push(page);
-    }
+    const [hostBrowser, guestBrowser] = browsers as [TestBrowser, TestBrowser];
+    // Chromium's user creates the call and becomes its host.
+    const host = await hostBrowser.newPage();
+    await host.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
+    await host.goto(`${server.baseUrl}/call`);
+    await host.fill('Your name in this call', 'Chromium host');
+    await host.clickButton('Join call');
+    const link = await waitFor(
+      () => host.evaluate(() => window.location.href),
+      (href) => href.includes('room='),
+      15_000,
+    );
+    // Firefox's user follows the link, waits in the lobby, and is let in.
+    const guest = await guestBrowser.newPage();
+    await guest.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
+    await guest.goto(link);
+    await guest.fill('Your name in this call', 'Firefox guest');
+    await guest.clickButton('Join call');
+    await host.clickButton('Admit Firefox guest');
+    pages.push(host, guest);
   });
 
   const pageAt = (index: number): TestPage => {

@@ -110,7 +110,16 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
             sameSite: 'Strict',
           });
         },
-        fill: (label, value) => page.locator(`::-p-aria(${label})`).fill(value),
+        fill: async (label, value) => {
+          // The input a <label> with exactly this text points at.
+          const handle = await page.waitForFunction(
+            (text) => [...document.querySelectorAll('label')].find((l) => l.textContent === text)?.htmlFor,
+            { timeout: 15_000 },
+            label,
+          );
+          const id = String(await handle.jsonValue());
+          await page.locator(`[id="${id}"]`).fill(value);
+        },
         text: (selector) => page.$eval(selector, (element) => (element as HTMLElement).innerText),
         clickButton: (name) => page.locator(`::-p-aria(${name}[role="button"])`).click(),
         evaluate: (fn) => page.evaluate(fn),

@@ -1,26 +1,54 @@
-// Signaling against a real server and mediasoup worker: valid requests work,
-// invalid or out-of-order ones get an error reply and change nothing.
+// Signaling against a real server and mediasoup worker: rooms, the lobby and
+// host controls work; invalid, out-of-order or unauthorised requests get an
+// error reply and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { connectSocket, rawRequest, startTestServer, type TestSocket } from './support/startTestServer.js';
 import { post, registerUser } from './support/users.js';
 
-const roomId = 'integration-room-0001';
+type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string } };
 
 describe('signaling', () => {
   let server: ParleyServer;
   let baseUrl: string;
-  let cookie: string;
   const sockets: TestSocket[] = [];
+  /** A fresh user with an open socket. */
   const connect = async () => {
+    const { cookie } = await registerUser(baseUrl);
     const socket = await connectSocket(baseUrl, cookie);
     sockets.push(socket);
     return socket;
   };
+  const request = (socket: TestSocket, event: string, payload: unknown) =>
+    rawRequest(socket, event, payload) as Promise<Reply>;
+  const next = (socket: TestSocket, event: string) =>
+    new Promise<unknown>((resolve) =>
+      (socket as unknown as { once: (e: string, l: (p: unknown) => void) => void }).once(event, resolve),
+    );
+  /** A host in a new room, and the room's id. */
+  const hostRoom = async () => {
+    const host = await connect();
+    const { data } = await request(host, 'createRoom', {});
+    const roomId = String(data?.roomId);
+    expect(await request(host, 'join', { roomId, displayName: 'Host' })).toMatchObject({
+      ok: true,
+      data: { status: 'admitted', isHost: true },
+    });
+    return { host, roomId };
+  };
+  /** A guest knocking on `roomId`, and the peer id the server gave it. */
+  const knock = async (roomId: string, host: TestSocket) => {
+    const guest = await connect();
+    const lobby = next(host, 'lobbyChanged');
+    const reply = await request(guest, 'join', { roomId, displayName: 'Guest' });
+    expect(reply).toMatchObject({ ok: true, data: { status: 'waiting' } });
+    const peerId = String(reply.data?.peerId);
+    expect(await lobby).toEqual({ waiting: [{ peerId, displayName: 'Guest' }] });
+    return { guest, peerId };
+  };
 
   beforeAll(async () => {
     ({ server, baseUrl } = await startTestServer());
-    ({ cookie } = await registerUser(baseUrl));
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -28,78 +56,146 @@ describe('signaling', () => {
   });
 
   it('refuses a socket whose Origin is another site, even with a valid session', async () => {
+    const { cookie } = await registerUser(baseUrl);
     await expect(connectSocket(baseUrl, cookie, 'https://evil.example.org')).rejects.toThrow();
   });
 
   it('refuses a socket without a session, or with a forged one', async () => {
+    const { cookie } = await registerUser(baseUrl);
     await expect(connectSocket(baseUrl, '')).rejects.toThrow(/unauthenticated/);
     const forged = cookie.replace(/\.(.)/, (_m, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
     await expect(connectSocket(baseUrl, forged)).rejects.toThrow(/unauthenticated/);
   });
 
-  it('answers a join with the router capabilities and the producers already there', async () => {
-    const socket = await connect();
-    const reply = await rawRequest(socket, 'join', { roomId });
+  it('creates rooms with 128-bit random ids; the creator joins as host with the router capabilities', async () => {
+    const host = await connect();
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) ids.add(String((await request(host, 'createRoom', {})).data?.roomId));
+    expect(ids.size).toBe(3);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const reply = await request(host, 'join', { roomId: [...ids][0], displayName: '  Ada  ' });
     expect(reply).toMatchObject({
       ok: true,
-      data: { peerId: expect.stringMatching(/^[0-9a-f-]{36}$/), producers: [] },
+      data: { status: 'admitted', isHost: true, producers: [], participants: [] },
     });
-    const codecs = (reply as { data: { routerRtpCapabilities: { codecs: { mimeType: string }[] } } }).data
-      .routerRtpCapabilities.codecs;
+    const codecs = (reply.data?.routerRtpCapabilities as { codecs: { mimeType: string }[] }).codecs;
     expect(codecs.map((codec) => codec.mimeType)).toContain('video/VP8');
   });
 
-  it('ignores a peer id the client tries to choose', async () => {
+  it('answers not_found for a room that does not exist', async () => {
     const socket = await connect();
-    const reply = await rawRequest(socket, 'join', { roomId, peerId: '00000000-0000-4000-8000-000000000000' });
-    expect(reply).toMatchObject({ ok: true });
-    expect((reply as { data: { peerId: string } }).data.peerId).not.toBe('00000000-0000-4000-8000-000000000000');
+    expect(await request(socket, 'join', { roomId: 'AAAAAAAAAAAAAAAAAAAAAA', displayName: 'x' })).toMatchObject({
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('keeps guests in the lobby until a host admits them, and ignores a peer id the client picks', async () => {
+    const { host, roomId } = await hostRoom();
+    const guest = await connect();
+    const reply = await request(guest, 'join', {
+      roomId,
+      displayName: 'Guest',
+      peerId: '00000000-0000-4000-8000-000000000000',
+    });
+    const peerId = String(reply.data?.peerId);
+    expect(peerId).not.toBe('00000000-0000-4000-8000-000000000000');
+    expect(await request(guest, 'createTransport', { direction: 'send' })).toMatchObject({
+      error: { code: 'not_admitted' },
+    });
+    expect(await request(guest, 'admit', { peerId })).toMatchObject({ error: { code: 'not_host' } });
+
+    const admitted = next(guest, 'admitted');
+    const joined = next(host, 'participantJoined');
+    expect(await request(host, 'admit', { peerId })).toMatchObject({ ok: true });
+    expect(await admitted).toMatchObject({
+      peerId,
+      isHost: false,
+      participants: [{ displayName: 'Host', isHost: true }],
+    });
+    expect(await joined).toEqual({ peerId, displayName: 'Guest', isHost: false });
+    expect(await request(guest, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
+  });
+
+  it('lets a host deny, lock, remove and end the call', async () => {
+    const { host, roomId } = await hostRoom();
+    const denied = await knock(roomId, host);
+    const left = next(denied.guest, 'leftCall');
+    expect(await request(host, 'deny', { peerId: denied.peerId })).toMatchObject({ ok: true });
+    expect(await left).toEqual({ reason: 'denied' });
+    expect(await request(denied.guest, 'createTransport', { direction: 'send' })).toMatchObject({
+      error: { code: 'not_joined' },
+    });
+
+    const member = await knock(roomId, host);
+    await request(host, 'admit', { peerId: member.peerId });
+    expect(await request(host, 'lockRoom', { locked: true })).toMatchObject({ ok: true });
+    const late = await connect();
+    expect(await request(late, 'join', { roomId, displayName: 'Late' })).toMatchObject({
+      error: { code: 'room_locked' },
+    });
+
+    const removed = next(member.guest, 'leftCall');
+    const peerLeft = next(host, 'peerLeft');
+    expect(await request(host, 'removePeer', { peerId: member.peerId })).toMatchObject({ ok: true });
+    expect(await removed).toEqual({ reason: 'removed' });
+    expect(await peerLeft).toEqual({ peerId: member.peerId });
+    expect(await request(member.guest, 'createTransport', { direction: 'send' })).toMatchObject({
+      error: { code: 'not_joined' },
+    });
+
+    await request(host, 'lockRoom', { locked: false });
+    const waiting = await knock(roomId, host);
+    const ended = next(waiting.guest, 'leftCall');
+    expect(await request(host, 'endCall', {})).toMatchObject({ ok: true });
+    expect(await ended).toEqual({ reason: 'ended_by_host' });
+    expect(await request(late, 'join', { roomId, displayName: 'Late' })).toMatchObject({
+      error: { code: 'not_found' },
+    });
   });
 
   it.each([
     ['a string', 'join', 'hello'],
-    ['a short room id', 'join', { roomId: 'short' }],
-    ['a room id with slashes', 'join', { roomId: '../../etc/passwd/aaaaaaa' }],
-    ['an oversized room id', 'join', { roomId: 'a'.repeat(10_000) }],
+    ['a short room id', 'join', { roomId: 'short', displayName: 'x' }],
+    ['a room id with slashes', 'join', { roomId: '../../etc/passwd/aaaaaaa', displayName: 'x' }],
+    ['an oversized room id', 'join', { roomId: 'a'.repeat(10_000), displayName: 'x' }],
+    ['no display name', 'join', { roomId: 'AAAAAAAAAAAAAAAAAAAAAA' }],
+    ['a 41-character display name', 'join', { roomId: 'AAAAAAAAAAAAAAAAAAAAAA', displayName: 'n'.repeat(41) }],
     ['an unknown direction', 'createTransport', { direction: 'sideways' }],
     ['a non-uuid transport id', 'connectTransport', { transportId: 'x', dtlsParameters: { fingerprints: [] } }],
+    ['a non-uuid peer id', 'admit', { peerId: 'me' }],
   ])('replies invalid_message to %s', async (_label, event, payload) => {
     const socket = await connect();
-    const reply = await rawRequest(socket, event, payload);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(await request(socket, event, payload)).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
   });
 
-  it('replies not_joined to media requests before join, and already_joined to a second join', async () => {
+  it('replies not_joined before join and already_joined to a second join', async () => {
     const socket = await connect();
-    expect(await rawRequest(socket, 'createTransport', { direction: 'send' })).toMatchObject({
-      ok: false,
+    expect(await request(socket, 'createTransport', { direction: 'send' })).toMatchObject({
       error: { code: 'not_joined' },
     });
-    expect(await rawRequest(socket, 'join', { roomId })).toMatchObject({ ok: true });
-    expect(await rawRequest(socket, 'join', { roomId })).toMatchObject({
-      ok: false,
+    const roomId = String((await request(socket, 'createRoom', {})).data?.roomId);
+    expect(await request(socket, 'join', { roomId, displayName: 'A' })).toMatchObject({ ok: true });
+    expect(await request(socket, 'join', { roomId, displayName: 'A' })).toMatchObject({
       error: { code: 'already_joined' },
     });
   });
 
   it('creates transports up to the per-peer limit and names no other peer’s objects', async () => {
-    const socket = await connect();
-    await rawRequest(socket, 'join', { roomId });
-    const created = await rawRequest(socket, 'createTransport', { direction: 'send' });
+    const { host, roomId } = await hostRoom();
+    const created = await request(host, 'createTransport', { direction: 'send' });
     expect(created).toMatchObject({ ok: true, data: { iceCandidates: expect.any(Array) } });
 
-    const other = await connect();
-    await rawRequest(other, 'join', { roomId });
-    const transportId = (created as { data: { transportId: string } }).data.transportId;
-    const hijack = await rawRequest(other, 'connectTransport', {
-      transportId,
+    const other = await knock(roomId, host);
+    await request(host, 'admit', { peerId: other.peerId });
+    const hijack = await request(other.guest, 'connectTransport', {
+      transportId: created.data?.transportId,
       dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] },
     });
     expect(hijack).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
     const replies = [];
-    for (let i = 0; i < 5; i++) replies.push(await rawRequest(socket, 'createTransport', { direction: 'recv' }));
-    expect(replies.filter((reply) => (reply as { ok: boolean }).ok)).toHaveLength(3);
+    for (let i = 0; i < 5; i++) replies.push(await request(host, 'createTransport', { direction: 'recv' }));
+    expect(replies.filter((reply) => reply.ok)).toHaveLength(3);
     expect(replies.at(-1)).toMatchObject({ ok: false, error: { code: 'limit_reached' } });
   });
 
@@ -108,14 +204,12 @@ describe('signaling', () => {
     const socket = await connectSocket(baseUrl, other.cookie);
     sockets.push(socket);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    const loggedOut = await post(baseUrl, '/api/logout', {}, other.cookie);
-    expect(loggedOut.status).toBe(200);
+    expect((await post(baseUrl, '/api/logout', {}, other.cookie)).status).toBe(200);
     expect(await disconnected).toBe('io server disconnect');
     await expect(connectSocket(baseUrl, other.cookie)).rejects.toThrow(/unauthenticated/);
   });
 
-  it('stays up after all that: a new client can still join', async () => {
-    const socket = await connect();
-    expect(await rawRequest(socket, 'join', { roomId: 'integration-room-0002' })).toMatchObject({ ok: true });
+  it('stays up after all that: a new host can still create and join a call', async () => {
+    await hostRoom();
   });
 });

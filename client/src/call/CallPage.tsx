@@ -1,27 +1,39 @@
+// The call page: choose a name, join (or create) the room, wait in the lobby
+// if the host has not let you in yet, then the call itself.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { CallSession } from './CallSession.js';
+import { CallSession, LeftCallError, type CallView, type LeftReason } from './CallSession.js';
+import { LobbyPanel } from './LobbyPanel.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
-import { roomFromLocation } from '../ui/roomLink.js';
+import { roomFromLocation, writeRoomToLocation } from '../ui/roomLink.js';
 import { VideoTile } from '../ui/VideoTile.js';
 import { exposeDiagnostics } from '../ui/diagnostics.js';
+import { ErrorMessage, Field } from '../ui/Field.js';
 
 type State =
-  | { phase: 'idle' }
+  | { phase: 'idle'; error?: string }
   | { phase: 'joining' }
+  | { phase: 'waiting' }
   | { phase: 'joined'; session: CallSession; local: MediaStream }
-  | { phase: 'failed'; reason: string };
+  | { phase: 'left'; reason: LeftReason };
 
-const noParticipants: never[] = [];
+const leftText: Record<LeftReason, string> = {
+  denied: 'The host did not let you in.',
+  removed: 'A host removed you from the call.',
+  ended_by_host: 'The host ended the call.',
+  room_closed: 'The call has ended.',
+};
+
+const emptyView: CallView = { participants: [], lobby: [], isHost: false, left: undefined };
 
 export function CallPage() {
-  const [roomId] = useState(roomFromLocation);
   const [state, setState] = useState<State>({ phase: 'idle' });
+  const [displayName, setDisplayName] = useState('');
   const session = state.phase === 'joined' ? state.session : undefined;
   const subscribe = useCallback(
     (listener: () => void) => (session ? session.subscribe(listener) : () => undefined),
     [session],
   );
-  const participants = useSyncExternalStore(subscribe, () => session?.participants ?? noParticipants);
+  const view = useSyncExternalStore(subscribe, () => session?.view ?? emptyView);
 
   useEffect(() => {
     if (!session) return;
@@ -31,44 +43,72 @@ export function CallPage() {
 
   async function join() {
     setState({ phase: 'joining' });
+    let local: MediaStream | undefined;
     try {
-      const local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
-      const joined = await CallSession.join(new SignalingClient(), roomId, local);
+      local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      const signaling = new SignalingClient();
+      const roomId = roomFromLocation() ?? (await signaling.request('createRoom', {})).roomId;
+      writeRoomToLocation(roomId);
+      const joined = await CallSession.join(signaling, { roomId, displayName }, local, () =>
+        setState({ phase: 'waiting' }),
+      );
       setState({ phase: 'joined', session: joined, local });
     } catch (error) {
-      setState({ phase: 'failed', reason: error instanceof Error ? error.message : 'could not join' });
+      for (const track of local?.getTracks() ?? []) track.stop();
+      if (error instanceof LeftCallError) setState({ phase: 'left', reason: error.reason });
+      else setState({ phase: 'idle', error: error instanceof Error ? error.message : 'Could not join.' });
     }
   }
 
-  return (
-    <section aria-label="Call">
-      <header>
-        <p className="room">
-          Room link: <code>{window.location.href}</code>
-        </p>
-      </header>
-      {state.phase === 'idle' || state.phase === 'failed' ? (
-        <section>
-          <button type="button" onClick={() => void join()}>
-            Join call
-          </button>
-          {state.phase === 'failed' && <p role="alert">Could not join: {state.reason}</p>}
+  if (view.left) return <p role="status">{leftText[view.left]}</p>;
+  switch (state.phase) {
+    case 'idle':
+      return (
+        <form
+          aria-labelledby="prejoin-title"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void join();
+          }}
+        >
+          <h2 id="prejoin-title">{roomFromLocation() ? 'Join the call' : 'Start a call'}</h2>
+          <Field
+            label="Your name in this call"
+            hint="Shown to the others in this call only; Parley does not store it."
+            required
+            maxLength={40}
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+          />
+          <ErrorMessage error={state.error} />
+          <button type="submit">Join call</button>
+        </form>
+      );
+    case 'joining':
+      return <p role="status">Joining…</p>;
+    case 'waiting':
+      return <p role="status">Waiting for the host to let you in…</p>;
+    case 'left':
+      return <p role="status">{leftText[state.reason]}</p>;
+    case 'joined':
+      return (
+        <section aria-label="Call">
+          <p className="room">
+            Invite others with this link: <code>{window.location.href}</code>
+          </p>
+          {view.isHost && <LobbyPanel session={state.session} lobby={view.lobby} />}
+          <section className="grid" aria-label="Participants">
+            <VideoTile label={`${displayName} (you)`} tracks={state.local.getVideoTracks()} muted />
+            {view.participants.map((participant) => (
+              <VideoTile
+                key={participant.peerId}
+                label={participant.displayName}
+                tracks={participant.tracks.map((t) => t.track)}
+                muted={false}
+              />
+            ))}
+          </section>
         </section>
-      ) : state.phase === 'joining' ? (
-        <p role="status">Joining…</p>
-      ) : (
-        <section className="grid" aria-label="Participants">
-          <VideoTile label="You" tracks={state.local.getVideoTracks()} muted />
-          {participants.map((participant) => (
-            <VideoTile
-              key={participant.peerId}
-              label={`Participant ${participant.peerId.slice(0, 8)}`}
-              tracks={participant.tracks.map((t) => t.track)}
-              muted={false}
-            />
-          ))}
-        </section>
-      )}
-    </section>
-  );
+      );
+  }
 }

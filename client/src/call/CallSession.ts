@@ -9,20 +9,42 @@ import {
   type InboundStat,
   type MediaSource,
   type RemoteProducer,
+  type ServerEventOf,
 } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 
 export type RemoteParticipant = {
   peerId: string;
+  displayName: string;
   tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
 };
+
+export type LeftReason = ServerEventOf<'leftCall'>['reason'];
+
+/** What the call page shows; a new object whenever anything in it changes. */
+export type CallView = {
+  participants: RemoteParticipant[];
+  /** People waiting to be let in (hosts only). */
+  lobby: { peerId: string; displayName: string }[];
+  isHost: boolean;
+  /** Set when we are out of the call: removed, or the host ended it. */
+  left: LeftReason | undefined;
+};
+
+export class LeftCallError extends Error {
+  constructor(readonly reason: LeftReason) {
+    super(`left the call: ${reason}`);
+    this.name = 'LeftCallError';
+  }
+}
 
 type Listener = () => void;
 
 export class CallSession {
   readonly #consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
   readonly #listeners = new Set<Listener>();
-  #participants: RemoteParticipant[] = [];
+  readonly #names = new Map<string, string>();
+  #view: CallView = { participants: [], lobby: [], isHost: false, left: undefined };
   #closed = false;
 
   private constructor(
@@ -30,15 +52,33 @@ export class CallSession {
     private readonly device: Device,
     private readonly sendTransport: types.Transport,
     private readonly recvTransport: types.Transport,
-  ) {}
+    isHost: boolean,
+  ) {
+    this.#view = { ...this.#view, isHost };
+  }
 
-  static async join(signaling: SignalingClient, roomId: string, local: MediaStream): Promise<CallSession> {
-    const joined = await signaling.request('join', { roomId });
+  /** Joins, waiting in the lobby first when the room asks for it (`onWaiting` is told). */
+  static async join(
+    signaling: SignalingClient,
+    request: { roomId: string; displayName: string },
+    local: MediaStream,
+    onWaiting: () => void,
+  ): Promise<CallSession> {
+    const reply = await signaling.request('join', request);
+    const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     const sendTransport = await createTransport(signaling, device, 'send');
     const recvTransport = await createTransport(signaling, device, 'recv');
-    const session = new CallSession(signaling, device, sendTransport, recvTransport);
+    const session = new CallSession(signaling, device, sendTransport, recvTransport, joined.isHost);
+    for (const participant of joined.participants) session.#names.set(participant.peerId, participant.displayName);
+
+    signaling.on(
+      'participantJoined',
+      ({ peerId, displayName }) => (session.#names.set(peerId, displayName), session.#publish()),
+    );
+    signaling.on('lobbyChanged', ({ waiting }) => session.#update({ lobby: waiting }));
+    signaling.on('leftCall', ({ reason }) => (session.#update({ left: reason }), session.close()));
 
     signaling.on('producerAdded', (producer) => void session.#consume(producer));
     signaling.on('producerClosed', ({ producerId }) => session.#dropConsumersOf((c) => c.producerId === producerId));
@@ -52,8 +92,16 @@ export class CallSession {
     return session;
   }
 
-  get participants(): RemoteParticipant[] {
-    return this.#participants;
+  get view(): CallView {
+    return this.#view;
+  }
+
+  async admit(peerId: string): Promise<void> {
+    await this.signaling.request('admit', { peerId });
+  }
+
+  async deny(peerId: string): Promise<void> {
+    await this.signaling.request('deny', { peerId });
   }
 
   subscribe(listener: Listener): () => void {
@@ -126,13 +174,25 @@ export class CallSession {
   #publish(): void {
     const byPeer = new Map<string, RemoteParticipant>();
     for (const { consumer, peerId, source } of this.#consumers.values()) {
-      const participant = byPeer.get(peerId) ?? { peerId, tracks: [] };
+      const participant = byPeer.get(peerId) ?? { peerId, displayName: this.#names.get(peerId) ?? 'Guest', tracks: [] };
       participant.tracks.push({ source, track: consumer.track, consumerId: consumer.id });
       byPeer.set(peerId, participant);
     }
-    this.#participants = [...byPeer.values()];
+    this.#update({ participants: [...byPeer.values()] });
+  }
+
+  #update(change: Partial<CallView>): void {
+    this.#view = { ...this.#view, ...change };
     for (const listener of this.#listeners) listener();
   }
+}
+
+/** Resolves when a host lets us in; rejects when we are turned away. */
+function admission(signaling: SignalingClient) {
+  return new Promise<ServerEventOf<'admitted'>>((resolve, reject) => {
+    signaling.on('admitted', resolve);
+    signaling.on('leftCall', ({ reason }) => reject(new LeftCallError(reason)));
+  });
 }
 
 async function createTransport(signaling: SignalingClient, device: Device, direction: 'send' | 'recv') {

@@ -13,12 +13,20 @@ export type ProducerAppData = { peerId: string; source: MediaSource };
 
 export class Peer {
   readonly id = randomUUID();
+  /** Set by the room: hosts admit, remove and end; the room's creator is one. */
+  isHost = false;
   readonly #transports = new Map<string, types.WebRtcTransport>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
-  constructor(readonly notify: Notify) {}
+  constructor(
+    /** From the session, never from the client. */
+    readonly userId: string,
+    /** Chosen for this call only; never stored. */
+    readonly displayName: string,
+    readonly notify: Notify,
+  ) {}
 
   get producers(): Iterable<types.Producer<ProducerAppData>> {
     return this.#producers.values();

@@ -5,6 +5,8 @@ import type { types } from 'mediasoup';
 import {
   RtpCapabilitiesSchema,
   RtpParametersSchema,
+  type Admission,
+  type Participant,
   type RemoteProducer,
   type RequestOf,
   type ResponseOf,
@@ -25,46 +27,113 @@ export type MediaNetwork = {
 
 export type RoomEvents = { close: [] };
 
+/** A room nobody enters closes after this long. */
+const unusedRoomMs = 10 * 60_000;
+
 export class Room extends EventEmitter<RoomEvents> {
+  /** Peers in the call proper. */
   readonly #peers = new Map<string, Peer>();
+  /** Peers waiting for a host to let them in. */
+  readonly #lobby = new Map<string, Peer>();
+  /** Users (not peers) who are hosts: the creator, and whoever a host appoints. */
+  readonly #hostUserIds: Set<string>;
+  #locked = false;
   #closed = false;
+  #unusedTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly id: string,
     private readonly router: types.Router,
     private readonly network: MediaNetwork,
+    hostUserId: string,
   ) {
     super();
+    this.#hostUserIds = new Set([hostUserId]);
     router.on('workerclose', () => {
       log.warn('media worker of a room died; closing the room');
       this.close();
     });
+    this.#unusedTimer = setTimeout(() => this.close(), unusedRoomMs);
+    this.#unusedTimer.unref();
   }
 
   get peerCount(): number {
     return this.#peers.size;
   }
 
+  /** Whether `peer` is still part of this room (in the call or in the lobby). */
+  has(peer: Peer): boolean {
+    return this.#peers.get(peer.id) === peer || this.#lobby.get(peer.id) === peer;
+  }
+
+  /** Hosts come straight in; everyone else waits in the lobby, unless the room is locked. */
   join(peer: Peer): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
-    if (this.#peers.size >= limits.peersPerRoom) throw new LimitError('participants per room', limits.peersPerRoom);
-    this.#peers.set(peer.id, peer);
-    return {
-      peerId: peer.id,
-      // mediasoup types codec parameters loosely; our schema is the contract.
-      routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.router.rtpCapabilities),
-      producers: [...this.#peers.values()].filter((other) => other !== peer).flatMap(describeProducers),
-    };
+    if (this.#peers.size + this.#lobby.size >= limits.peersPerRoom) {
+      throw new LimitError('participants per room', limits.peersPerRoom);
+    }
+    if (this.#hostUserIds.has(peer.userId)) return { status: 'admitted', ...this.#admit(peer) };
+    if (this.#locked) throw new ClientError('room_locked', 'The host has locked this call.');
+    this.#lobby.set(peer.id, peer);
+    this.#notifyLobby();
+    return { status: 'waiting', peerId: peer.id };
+  }
+
+  admit(host: Peer, peerId: string): void {
+    this.#assertHost(host);
+    const guest = this.#lobby.get(peerId);
+    if (!guest) throw new NotFoundError('waiting participant');
+    this.#lobby.delete(peerId);
+    guest.notify('admitted', this.#admit(guest));
+    this.#notifyLobby();
+  }
+
+  deny(host: Peer, peerId: string): void {
+    this.#assertHost(host);
+    const guest = this.#lobby.get(peerId);
+    if (!guest) throw new NotFoundError('waiting participant');
+    this.#lobby.delete(peerId);
+    guest.notify('leftCall', { reason: 'denied' });
+    this.#notifyLobby();
+  }
+
+  removePeer(host: Peer, peerId: string): void {
+    this.#assertHost(host);
+    const target = this.#peers.get(peerId);
+    if (!target || target === host) throw new NotFoundError('participant');
+    target.notify('leftCall', { reason: 'removed' });
+    this.leave(target);
+  }
+
+  lock(host: Peer, locked: boolean): void {
+    this.#assertHost(host);
+    this.#locked = locked;
+    for (const peer of this.#peers.values()) peer.notify('roomLocked', { locked });
+  }
+
+  endCall(host: Peer): void {
+    this.#assertHost(host);
+    for (const peer of [...this.#peers.values(), ...this.#lobby.values()])
+      peer.notify('leftCall', { reason: 'ended_by_host' });
+    this.close();
   }
 
   leave(peer: Peer): void {
+    if (this.#lobby.delete(peer.id)) {
+      this.#notifyLobby();
+      return;
+    }
     if (!this.#peers.delete(peer.id)) return;
     peer.close();
     for (const other of this.#peers.values()) other.notify('peerLeft', { peerId: peer.id });
-    if (this.#peers.size === 0) this.close();
+    if (this.#peers.size === 0) {
+      for (const waiting of this.#lobby.values()) waiting.notify('leftCall', { reason: 'room_closed' });
+      this.close();
+    }
   }
 
   async createTransport(peer: Peer): Promise<ResponseOf<'createTransport'>> {
+    this.#assertAdmitted(peer);
     const portRange = { min: this.network.minPort, max: this.network.maxPort };
     const listen = { ip: this.network.listenIp, announcedAddress: this.network.announcedAddress, portRange };
     const transport = await this.router.createWebRtcTransport({
@@ -89,6 +158,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   async produce(peer: Peer, request: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
+    this.#assertAdmitted(peer);
     peer.assertCanProduce();
     const transport = peer.transport(request.transportId);
     const appData: ProducerAppData = { peerId: peer.id, source: request.source };
@@ -100,6 +170,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   async consume(peer: Peer, request: RequestOf<'consume'>): Promise<ResponseOf<'consume'>> {
+    this.#assertAdmitted(peer);
     peer.assertCanConsume();
     const transport = peer.transport(request.transportId);
     const producer = this.#findProducer(request.producerId);
@@ -132,10 +203,43 @@ export class Room extends EventEmitter<RoomEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#unusedTimer);
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    this.#lobby.clear();
     this.router.close();
     this.emit('close');
+  }
+
+  #admit(peer: Peer): Admission {
+    clearTimeout(this.#unusedTimer);
+    peer.isHost = this.#hostUserIds.has(peer.userId);
+    const others = [...this.#peers.values()];
+    this.#peers.set(peer.id, peer);
+    const joined = describeParticipant(peer);
+    for (const other of others) other.notify('participantJoined', joined);
+    return {
+      peerId: peer.id,
+      isHost: peer.isHost,
+      // mediasoup types codec parameters loosely; our schema is the contract.
+      routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.router.rtpCapabilities),
+      producers: others.flatMap(describeProducers),
+      participants: others.map(describeParticipant),
+    };
+  }
+
+  #notifyLobby(): void {
+    const waiting = [...this.#lobby.values()].map((p) => ({ peerId: p.id, displayName: p.displayName }));
+    for (const peer of this.#peers.values()) if (peer.isHost) peer.notify('lobbyChanged', { waiting });
+  }
+
+  #assertHost(peer: Peer): void {
+    if (this.#peers.get(peer.id) !== peer || !peer.isHost)
+      throw new ClientError('not_host', 'Only a host can do that.');
+  }
+
+  #assertAdmitted(peer: Peer): void {
+    if (this.#peers.get(peer.id) !== peer) throw new ClientError('not_admitted', 'Wait until a host lets you in.');
   }
 
   #findProducer(producerId: string): types.Producer<ProducerAppData> {
@@ -153,6 +257,10 @@ function describeProducer(producer: types.Producer<ProducerAppData>): RemoteProd
     kind: producer.kind,
     source: producer.appData.source,
   };
+}
+
+function describeParticipant(peer: Peer): Participant {
+  return { peerId: peer.id, displayName: peer.displayName, isHost: peer.isHost };
 }
 
 function describeProducers(peer: Peer): RemoteProducer[] {

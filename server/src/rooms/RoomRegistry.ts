@@ -1,11 +1,13 @@
-// The rooms that exist right now, by id. A room is created by its first
-// joiner and forgotten when it closes.
+// The rooms that exist right now, by id. A logged-in user creates a room and
+// becomes its host; the id is 128 random bits, so the share link is the only
+// way in. Rooms live in memory only and are forgotten when they close.
+import { randomBytes } from 'node:crypto';
+import { NotFoundError } from '../errors.js';
 import type { WorkerPool } from '../sfu/index.js';
 import { Room, type MediaNetwork } from './Room.js';
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
-  readonly #pending = new Map<string, Promise<Room>>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -16,25 +18,22 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
-  /** The room with this id, created on first use; concurrent callers share one creation. */
-  async getOrCreate(id: string): Promise<Room> {
-    const existing = this.#rooms.get(id);
-    if (existing) return existing;
-    const pending = this.#pending.get(id);
-    if (pending) return pending;
-    const creation = this.#create(id).finally(() => this.#pending.delete(id));
-    this.#pending.set(id, creation);
-    return creation;
+  async create(hostUserId: string): Promise<Room> {
+    const id = randomBytes(16).toString('base64url');
+    const room = new Room(id, await this.pool.createRouter(), this.network, hostUserId);
+    this.#rooms.set(id, room);
+    room.once('close', () => this.#rooms.delete(id));
+    return room;
+  }
+
+  /** The room with this id; an unknown id and a closed room look the same. */
+  get(id: string): Room {
+    const room = this.#rooms.get(id);
+    if (!room) throw new NotFoundError('call');
+    return room;
   }
 
   closeAll(): void {
     for (const room of [...this.#rooms.values()]) room.close();
-  }
-
-  async #create(id: string): Promise<Room> {
-    const room = new Room(id, await this.pool.createRouter(), this.network);
-    this.#rooms.set(id, room);
-    room.once('close', () => this.#rooms.delete(id));
-    return room;
   }
 }

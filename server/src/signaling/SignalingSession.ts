@@ -24,14 +24,19 @@ type Handlers = { [K in ClientRequestName]: (request: RequestOf<K>) => Promise<R
 
 export class SignalingSession {
   #membership: { room: Room; peer: Peer } | undefined;
-  #joining = false;
 
   constructor(
     private readonly socket: ParleySocket,
     private readonly rooms: RoomRegistry,
   ) {
     const handlers: Handlers = {
+      createRoom: () => this.#createRoom(),
       join: (request) => this.#join(request),
+      admit: (request) => this.#joined(async ({ room, peer }) => (room.admit(peer, request.peerId), {})),
+      deny: (request) => this.#joined(async ({ room, peer }) => (room.deny(peer, request.peerId), {})),
+      removePeer: (request) => this.#joined(async ({ room, peer }) => (room.removePeer(peer, request.peerId), {})),
+      lockRoom: (request) => this.#joined(async ({ room, peer }) => (room.lock(peer, request.locked), {})),
+      endCall: () => this.#joined(async ({ room, peer }) => (room.endCall(peer), {})),
       createTransport: () => this.#joined(({ room, peer }) => room.createTransport(peer)),
       connectTransport: (request) => this.#joined(({ room, peer }) => room.connectTransport(peer, request)),
       produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),
@@ -78,29 +83,29 @@ export class SignalingSession {
     });
   }
 
+  async #createRoom(): Promise<ResponseOf<'createRoom'>> {
+    const room = await this.rooms.create(this.socket.data.userId);
+    return { roomId: room.id };
+  }
+
   async #join(request: RequestOf<'join'>): Promise<ResponseOf<'join'>> {
-    if (this.#membership || this.#joining) throw new ClientError('already_joined', 'already in a room');
-    this.#joining = true;
-    try {
-      const room = await this.rooms.getOrCreate(request.roomId);
-      if (this.socket.disconnected) {
-        if (room.peerCount === 0) room.close();
-        throw new ClientError('not_joined', 'disconnected while joining');
-      }
-      const peer = new Peer((event, payload) => {
-        const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
-        emit(event, payload);
-      });
-      const response = room.join(peer);
-      this.#membership = { room, peer };
-      return response;
-    } finally {
-      this.#joining = false;
-    }
+    // A peer that was removed, denied or whose room ended may knock again.
+    if (this.#membership && !this.#membership.room.has(this.#membership.peer)) this.#membership = undefined;
+    if (this.#membership) throw new ClientError('already_joined', 'already in a call');
+    const room = this.rooms.get(request.roomId);
+    const peer = new Peer(this.socket.data.userId, request.displayName, (event, payload) => {
+      const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
+      emit(event, payload);
+    });
+    const response = room.join(peer);
+    this.#membership = { room, peer };
+    return response;
   }
 
   async #joined<T>(action: (membership: { room: Room; peer: Peer }) => Promise<T>): Promise<T> {
-    if (!this.#membership) throw new ClientError('not_joined', 'join a room first');
+    if (!this.#membership || !this.#membership.room.has(this.#membership.peer)) {
+      throw new ClientError('not_joined', 'join a call first');
+    }
     return action(this.#membership);
   }
 }

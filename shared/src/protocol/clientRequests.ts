@@ -28,15 +28,48 @@ export type RemoteProducer = z.infer<typeof RemoteProducerSchema>;
 
 export const TransportDirectionSchema = z.enum(['send', 'recv']);
 
+/** Chosen for one call and never stored. */
+export const DisplayNameSchema = z
+  .string()
+  .transform((value) => value.normalize('NFKC').trim())
+  .pipe(z.string().min(1, 'enter a name').max(40, 'names have at most 40 characters'));
+
+export const ParticipantSchema = z.object({
+  peerId: ServerIdSchema,
+  displayName: z.string().max(40),
+  isHost: z.boolean(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+/** What a peer needs once it is in the call proper. */
+export const AdmissionSchema = z.object({
+  peerId: ServerIdSchema,
+  isHost: z.boolean(),
+  routerRtpCapabilities: RtpCapabilitiesSchema,
+  producers: z.array(RemoteProducerSchema).max(1000),
+  participants: z.array(ParticipantSchema).max(1000),
+});
+export type Admission = z.infer<typeof AdmissionSchema>;
+
+const PeerTargetSchema = z.object({ peerId: ServerIdSchema });
+
 export const clientRequests = {
-  join: {
-    request: z.object({ roomId: RoomIdSchema }),
-    response: z.object({
-      peerId: ServerIdSchema,
-      routerRtpCapabilities: RtpCapabilitiesSchema,
-      producers: z.array(RemoteProducerSchema).max(1000),
-    }),
+  createRoom: {
+    request: z.object({}),
+    response: z.object({ roomId: RoomIdSchema }),
   },
+  join: {
+    request: z.object({ roomId: RoomIdSchema, displayName: DisplayNameSchema }),
+    response: z.discriminatedUnion('status', [
+      AdmissionSchema.extend({ status: z.literal('admitted') }),
+      z.object({ status: z.literal('waiting'), peerId: ServerIdSchema }),
+    ]),
+  },
+  admit: { request: PeerTargetSchema, response: z.object({}) },
+  deny: { request: PeerTargetSchema, response: z.object({}) },
+  removePeer: { request: PeerTargetSchema, response: z.object({}) },
+  lockRoom: { request: z.object({ locked: z.boolean() }), response: z.object({}) },
+  endCall: { request: z.object({}), response: z.object({}) },
   createTransport: {
     request: z.object({ direction: TransportDirectionSchema }),
     response: z.object({

@@ -1,8 +1,16 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
-import { RemoteProducerSchema } from './clientRequests.js';
+import { AdmissionSchema, ParticipantSchema, RemoteProducerSchema } from './clientRequests.js';
 
 export const serverEvents = {
+  /** To a waiting peer: the host let you in. */
+  admitted: AdmissionSchema,
+  /** To a waiting peer, a removed one, or everyone when the call ends: you are out. */
+  leftCall: z.object({ reason: z.enum(['denied', 'removed', 'ended_by_host', 'room_closed']) }),
+  /** To hosts: who is waiting in the lobby. */
+  lobbyChanged: z.object({ waiting: z.array(ParticipantSchema.pick({ peerId: true, displayName: true })).max(1000) }),
+  participantJoined: ParticipantSchema,
+  roomLocked: z.object({ locked: z.boolean() }),
   producerAdded: RemoteProducerSchema,
   producerClosed: z.object({ producerId: z.uuid() }),
   peerLeft: z.object({ peerId: z.uuid() }),
