@@ -6,6 +6,8 @@ import { getRequestListener } from '@hono/node-server';
 import { Accounts, loadServerKey, Sessions } from './auth/index.js';
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
+import { z } from 'zod';
+import { compareVersions, VersionSchemaSource } from '@parley/shared';
 import type { Config } from './config/index.js';
 import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader } from './http/index.js';
 import { createLogger } from './logging/index.js';
@@ -16,6 +18,8 @@ import { WorkerPool } from './sfu/index.js';
 import { attachSignaling, type ParleyIo } from './signaling/index.js';
 
 const log = createLogger('ParleyServer');
+
+const ClientVersionSchema = z.object({ clientVersion: z.string().regex(VersionSchemaSource) });
 
 /** Signaling messages are small; a megabyte (socket.io's default) invites abuse. */
 const maxMessageBytes = 64 * 1024;
@@ -57,6 +61,16 @@ export class ParleyServer {
         maxHttpBufferSize: maxMessageBytes,
         allowRequest: (request, callback) => callback(null, isSameOrigin(request)),
       });
+      // Too old a client is turned away before anything else, with a code the page understands.
+      io.use((socket, next) => {
+        const offered = ClientVersionSchema.safeParse(socket.handshake.auth);
+        if (offered.success && compareVersions(offered.data.clientVersion, config.clientVersions.minimum) >= 0)
+          return next();
+        next(new Error('client_outdated'));
+      });
+      io.on('connection', (socket) =>
+        socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
+      );
       // Calls need a logged-in user: the handshake carries the same session cookie.
       io.use((socket, next) => {
         const token = sessionTokenFromHeader(socket.request.headers.cookie);

@@ -2,6 +2,8 @@
 // host controls work; invalid, out-of-order or unauthorised requests get an
 // error reply and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { clientVersion } from '@parley/shared';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { connectSocket, rawRequest, startTestServer, type TestSocket } from './support/startTestServer.js';
 import { post, registerUser } from './support/users.js';
@@ -65,6 +67,40 @@ describe('signaling', () => {
     await expect(connectSocket(baseUrl, '')).rejects.toThrow(/unauthenticated/);
     const forged = cookie.replace(/\.(.)/, (_m, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
     await expect(connectSocket(baseUrl, forged)).rejects.toThrow(/unauthenticated/);
+  });
+
+  it('refuses a client below the minimum version and tells newer ones the current version', async () => {
+    const { cookie } = await registerUser(baseUrl);
+    await expect(connectSocket(baseUrl, cookie, baseUrl, '0.0.1')).rejects.toThrow(/client_outdated/);
+    const socket = io(baseUrl, {
+      transports: ['websocket'],
+      auth: { clientVersion },
+      extraHeaders: { Origin: baseUrl, Cookie: cookie },
+      reconnection: false,
+    });
+    sockets.push(socket);
+    expect(await new Promise((resolve) => socket.once('serverInfo', resolve))).toEqual({
+      currentClientVersion: clientVersion,
+    });
+  });
+
+  it('lets a host mute a participant server-side and appoint a second host', async () => {
+    const { host, roomId } = await hostRoom();
+    const member = await knock(roomId, host);
+    await request(host, 'admit', { peerId: member.peerId });
+    expect(await request(member.guest, 'muteParticipant', { peerId: member.peerId })).toMatchObject({
+      error: { code: 'not_host' },
+    });
+    const updated = next(member.guest, 'participantUpdated');
+    expect(await request(host, 'appointHost', { peerId: member.peerId })).toMatchObject({ ok: true });
+    expect(await updated).toEqual({ peerId: member.peerId, displayName: 'Guest', isHost: true });
+    const late = await knock(roomId, host);
+    expect(await request(member.guest, 'admit', { peerId: late.peerId })).toMatchObject({ ok: true });
+    expect(
+      await request(member.guest, 'pauseProducer', { producerId: '00000000-0000-4000-8000-000000000000' }),
+    ).toMatchObject({
+      error: { code: 'not_found' },
+    });
   });
 
   it('creates rooms with 128-bit random ids; the creator joins as host with the router capabilities', async () => {

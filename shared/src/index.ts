@@ -4,3 +4,4 @@ export * from './errors/index.js';
 export * from './protocol/index.js';
 export type * from './diagnostics.js';
 export * from './auth/index.js';
+export * from './version.js';

@@ -2,7 +2,9 @@
 // if the host has not let you in yet, then the call itself.
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { CallSession, LeftCallError, type CallView, type LeftReason } from './CallSession.js';
+import { CallControls } from './CallControls.js';
 import { LobbyPanel } from './LobbyPanel.js';
+import { ParticipantList } from './ParticipantList.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
 import { roomFromLocation, writeRoomToLocation } from '../ui/roomLink.js';
 import { VideoTile } from '../ui/VideoTile.js';
@@ -14,16 +16,24 @@ type State =
   | { phase: 'joining' }
   | { phase: 'waiting' }
   | { phase: 'joined'; session: CallSession; local: MediaStream }
-  | { phase: 'left'; reason: LeftReason };
+  | { phase: 'left'; reason: LeftReason | 'self' };
 
-const leftText: Record<LeftReason, string> = {
+const leftText: Record<LeftReason | 'self', string> = {
+  self: 'You left the call.',
   denied: 'The host did not let you in.',
   removed: 'A host removed you from the call.',
   ended_by_host: 'The host ended the call.',
   room_closed: 'The call has ended.',
 };
 
-const emptyView: CallView = { participants: [], lobby: [], isHost: false, left: undefined };
+const emptyView: CallView = {
+  participants: [],
+  lobby: [],
+  isHost: false,
+  locked: false,
+  local: { micMuted: true, cameraOff: true, sharingScreen: false, mutedByHost: false },
+  left: undefined,
+};
 
 export function CallPage() {
   const [state, setState] = useState<State>({ phase: 'idle' });
@@ -97,17 +107,36 @@ export function CallPage() {
             Invite others with this link: <code>{window.location.href}</code>
           </p>
           {view.isHost && <LobbyPanel session={state.session} lobby={view.lobby} />}
-          <section className="grid" aria-label="Participants">
+          <section className="grid" aria-label="Video">
             <VideoTile label={`${displayName} (you)`} tracks={state.local.getVideoTracks()} muted />
-            {view.participants.map((participant) => (
-              <VideoTile
-                key={participant.peerId}
-                label={participant.displayName}
-                tracks={participant.tracks.map((t) => t.track)}
-                muted={false}
-              />
-            ))}
+            {view.participants.flatMap((participant) => {
+              const camera = participant.tracks.filter((t) => t.source !== 'screen').map((t) => t.track);
+              const screen = participant.tracks.filter((t) => t.source === 'screen').map((t) => t.track);
+              return [
+                <VideoTile key={participant.peerId} label={participant.displayName} tracks={camera} muted={false} />,
+                ...(screen.length > 0
+                  ? [
+                      <VideoTile
+                        key={`${participant.peerId}-screen`}
+                        label={`${participant.displayName}’s screen`}
+                        tracks={screen}
+                        muted
+                      />,
+                    ]
+                  : []),
+              ];
+            })}
           </section>
+          <CallControls
+            session={state.session}
+            view={view}
+            onLeave={() => {
+              state.session.close();
+              for (const track of state.local.getTracks()) track.stop();
+              setState({ phase: 'left', reason: 'self' });
+            }}
+          />
+          <ParticipantList session={state.session} view={view} />
         </section>
       );
   }

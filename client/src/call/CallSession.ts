@@ -12,10 +12,14 @@ import {
   type ServerEventOf,
 } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { LocalMedia, type LocalState } from './LocalMedia.js';
 
 export type RemoteParticipant = {
   peerId: string;
   displayName: string;
+  isHost: boolean;
+  /** Their microphone is paused (by them or a host). */
+  audioMuted: boolean;
   tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
 };
 
@@ -27,6 +31,8 @@ export type CallView = {
   /** People waiting to be let in (hosts only). */
   lobby: { peerId: string; displayName: string }[];
   isHost: boolean;
+  locked: boolean;
+  local: LocalState;
   /** Set when we are out of the call: removed, or the host ended it. */
   left: LeftReason | undefined;
 };
@@ -43,8 +49,10 @@ type Listener = () => void;
 export class CallSession {
   readonly #consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
   readonly #listeners = new Set<Listener>();
-  readonly #names = new Map<string, string>();
-  #view: CallView = { participants: [], lobby: [], isHost: false, left: undefined };
+  readonly #people = new Map<string, { displayName: string; isHost: boolean }>();
+  readonly #pausedProducers = new Set<string>();
+  readonly #local: LocalMedia;
+  #view: CallView;
   #closed = false;
 
   private constructor(
@@ -52,9 +60,11 @@ export class CallSession {
     private readonly device: Device,
     private readonly sendTransport: types.Transport,
     private readonly recvTransport: types.Transport,
+    readonly peerId: string,
     isHost: boolean,
   ) {
-    this.#view = { ...this.#view, isHost };
+    this.#local = new LocalMedia(signaling, sendTransport, () => this.#update({ local: this.#local.state }));
+    this.#view = { participants: [], lobby: [], isHost, locked: false, local: this.#local.state, left: undefined };
   }
 
   /** Joins, waiting in the lobby first when the room asks for it (`onWaiting` is told). */
@@ -70,13 +80,23 @@ export class CallSession {
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     const sendTransport = await createTransport(signaling, device, 'send');
     const recvTransport = await createTransport(signaling, device, 'recv');
-    const session = new CallSession(signaling, device, sendTransport, recvTransport, joined.isHost);
-    for (const participant of joined.participants) session.#names.set(participant.peerId, participant.displayName);
+    const session = new CallSession(signaling, device, sendTransport, recvTransport, joined.peerId, joined.isHost);
+    for (const participant of joined.participants) session.#people.set(participant.peerId, participant);
 
-    signaling.on(
-      'participantJoined',
-      ({ peerId, displayName }) => (session.#names.set(peerId, displayName), session.#publish()),
-    );
+    const known = (participant: { peerId: string; displayName: string; isHost: boolean }) => {
+      if (participant.peerId === session.peerId) session.#update({ isHost: participant.isHost });
+      else session.#people.set(participant.peerId, participant);
+      session.#publish();
+    };
+    signaling.on('participantJoined', known);
+    signaling.on('participantUpdated', known);
+    signaling.on('roomLocked', ({ locked }) => session.#update({ locked }));
+    signaling.on('mutedByHost', ({ producerId }) => session.#local.pausedByHost(producerId));
+    signaling.on('producerPaused', ({ producerId, paused }) => {
+      if (paused) session.#pausedProducers.add(producerId);
+      else session.#pausedProducers.delete(producerId);
+      session.#publish();
+    });
     signaling.on('lobbyChanged', ({ waiting }) => session.#update({ lobby: waiting }));
     signaling.on('leftCall', ({ reason }) => (session.#update({ left: reason }), session.close()));
 
@@ -84,10 +104,8 @@ export class CallSession {
     signaling.on('producerClosed', ({ producerId }) => session.#dropConsumersOf((c) => c.producerId === producerId));
     signaling.on('peerLeft', ({ peerId }) => session.#dropConsumersOf((_, owner) => owner === peerId));
 
-    for (const track of local.getTracks()) {
-      const source: MediaSource = track.kind === 'audio' ? 'microphone' : 'camera';
-      await sendTransport.produce({ track, appData: { source } });
-    }
+    for (const track of local.getTracks())
+      await session.#local.publish(track, track.kind === 'audio' ? 'microphone' : 'camera');
     await Promise.all(joined.producers.map((producer) => session.#consume(producer)));
     return session;
   }
@@ -102,6 +120,32 @@ export class CallSession {
 
   async deny(peerId: string): Promise<void> {
     await this.signaling.request('deny', { peerId });
+  }
+
+  get media(): LocalMedia {
+    return this.#local;
+  }
+
+  /** Host controls. */
+  async muteParticipant(peerId: string): Promise<void> {
+    await this.signaling.request('muteParticipant', { peerId });
+  }
+
+  async remove(peerId: string): Promise<void> {
+    await this.signaling.request('removePeer', { peerId });
+  }
+
+  async makeHost(peerId: string): Promise<void> {
+    await this.signaling.request('appointHost', { peerId });
+  }
+
+  async setLocked(locked: boolean): Promise<void> {
+    await this.signaling.request('lockRoom', { locked });
+    this.#update({ locked });
+  }
+
+  async endCall(): Promise<void> {
+    await this.signaling.request('endCall', {});
   }
 
   subscribe(listener: Listener): () => void {
@@ -137,6 +181,7 @@ export class CallSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#local.close();
     this.sendTransport.close();
     this.recvTransport.close();
     this.signaling.close();
@@ -174,7 +219,15 @@ export class CallSession {
   #publish(): void {
     const byPeer = new Map<string, RemoteParticipant>();
     for (const { consumer, peerId, source } of this.#consumers.values()) {
-      const participant = byPeer.get(peerId) ?? { peerId, displayName: this.#names.get(peerId) ?? 'Guest', tracks: [] };
+      const person = this.#people.get(peerId);
+      const participant = byPeer.get(peerId) ?? {
+        peerId,
+        displayName: person?.displayName ?? 'Guest',
+        isHost: person?.isHost ?? false,
+        audioMuted: false,
+        tracks: [],
+      };
+      if (consumer.kind === 'audio' && this.#pausedProducers.has(consumer.producerId)) participant.audioMuted = true;
       participant.tracks.push({ source, track: consumer.track, consumerId: consumer.id });
       byPeer.set(peerId, participant);
     }

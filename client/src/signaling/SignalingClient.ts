@@ -4,6 +4,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   ReplyEnvelopeSchema,
+  clientVersion,
   clientRequests,
   serverEvents,
   type ClientRequestName,
@@ -20,7 +21,7 @@ const requestTimeoutMs = 10_000;
 
 export class RequestError extends Error {
   constructor(
-    readonly code: ErrorCode | 'timeout' | 'bad_reply',
+    readonly code: ErrorCode | 'timeout' | 'bad_reply' | 'client_outdated',
     message: string,
   ) {
     super(message);
@@ -30,19 +31,33 @@ export class RequestError extends Error {
 
 export class SignalingClient {
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  #refused: RequestError | undefined;
 
   constructor() {
     // Same origin only; WebSocket from the start (no long-polling fallback).
-    this.#socket = io({ transports: ['websocket'], autoConnect: true });
+    // The version lets the server turn away a stale cached page.
+    this.#socket = io({ transports: ['websocket'], autoConnect: true, auth: { clientVersion } });
+    this.#socket.on('connect_error', (error) => {
+      if (error.message === 'client_outdated') {
+        this.#refused = new RequestError(
+          'client_outdated',
+          'This page is out of date. Reload it to get the current version of Parley.',
+        );
+      } else if (error.message === 'unauthenticated') {
+        this.#refused = new RequestError('unauthenticated', 'Your session has ended. Please log in again.');
+      }
+      if (this.#refused) this.#socket.close();
+    });
   }
 
   async request<K extends ClientRequestName>(name: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
+    if (this.#refused) throw this.#refused;
     let raw: unknown;
     try {
       const emit = this.#socket.timeout(requestTimeoutMs).emitWithAck.bind(this.#socket.timeout(requestTimeoutMs));
       raw = await (emit as (event: string, payload: unknown) => Promise<unknown>)(name, payload);
     } catch {
-      throw new RequestError('timeout', `${name}: no reply from the server`);
+      throw this.#refused ?? new RequestError('timeout', `${name}: no reply from the server`);
     }
     const envelope = ReplyEnvelopeSchema.safeParse(raw);
     if (!envelope.success) throw new RequestError('bad_reply', `${name}: malformed reply`);

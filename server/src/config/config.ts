@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { clientVersion, compareVersions, VersionSchemaSource } from '@parley/shared';
 import { LogLevelSchema } from '../logging/index.js';
 
 const defaultClientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
@@ -38,10 +39,18 @@ const EnvSchema = z
     PARLEY_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Set when Parley is served over HTTPS (behind a TLS proxy): cookies get the Secure flag. */
     PARLEY_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+    /** Clients older than this are refused and told to reload. */
+    PARLEY_MIN_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
+    /** Clients older than this are offered the update. */
+    PARLEY_CURRENT_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
   })
   .refine((env) => env.PARLEY_RTC_MIN_PORT <= env.PARLEY_RTC_MAX_PORT, {
     message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT',
     path: ['PARLEY_RTC_MIN_PORT'],
+  })
+  .refine((env) => compareVersions(env.PARLEY_MIN_CLIENT_VERSION, env.PARLEY_CURRENT_CLIENT_VERSION) <= 0, {
+    message: 'PARLEY_MIN_CLIENT_VERSION must not exceed PARLEY_CURRENT_CLIENT_VERSION',
+    path: ['PARLEY_MIN_CLIENT_VERSION'],
   });
 
 export type Config = {
@@ -50,6 +59,7 @@ export type Config = {
   clientDir: string;
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
   databaseUrl: string | undefined;
+  clientVersions: { minimum: string; current: string };
   sessions: { idleSeconds: number; absoluteSeconds: number; secureCookies: boolean };
   media: {
     workers: number;
@@ -78,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: resolve(e.PARLEY_CLIENT_DIR),
     logLevel: e.PARLEY_LOG_LEVEL,
     databaseUrl: e.PARLEY_DATABASE_URL,
+    clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
       absoluteSeconds: e.PARLEY_SESSION_MAX_DAYS * 86400,

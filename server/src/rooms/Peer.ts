@@ -52,6 +52,12 @@ export class Peer {
       throw new LimitError('producers per participant', limits.producersPerPeer);
   }
 
+  producer(id: string): types.Producer<ProducerAppData> {
+    const producer = this.#producers.get(id);
+    if (!producer) throw new NotFoundError('producer');
+    return producer;
+  }
+
   addProducer(producer: types.Producer<ProducerAppData>): void {
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => this.#producers.delete(producer.id));

@@ -118,6 +118,43 @@ export class Room extends EventEmitter<RoomEvents> {
     this.close();
   }
 
+  mute(host: Peer, peerId: string): void {
+    this.#assertHost(host);
+    const target = this.#peers.get(peerId);
+    if (!target) throw new NotFoundError('participant');
+    for (const producer of target.producers) {
+      if (producer.appData.source !== 'microphone' || producer.paused) continue;
+      this.#setPaused(target, producer.id, true).then(
+        () => target.notify('mutedByHost', { producerId: producer.id }),
+        (error: unknown) => log.warn({ err: error }, 'could not pause a producer for a host mute'),
+      );
+    }
+  }
+
+  appointHost(host: Peer, peerId: string): void {
+    this.#assertHost(host);
+    const target = this.#peers.get(peerId);
+    if (!target) throw new NotFoundError('participant');
+    this.#hostUserIds.add(target.userId);
+    target.isHost = true;
+    const updated = describeParticipant(target);
+    for (const peer of this.#peers.values()) peer.notify('participantUpdated', updated);
+    this.#notifyLobby();
+  }
+
+  /** Pauses or resumes one of `peer`'s own producers and tells everyone. */
+  async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
+    this.#assertAdmitted(peer);
+    await this.#setPaused(peer, producerId, paused);
+  }
+
+  async #setPaused(owner: Peer, producerId: string, paused: boolean): Promise<void> {
+    const producer = owner.producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    for (const peer of this.#peers.values()) peer.notify('producerPaused', { producerId, paused });
+  }
+
   leave(peer: Peer): void {
     if (this.#lobby.delete(peer.id)) {
       this.#notifyLobby();

@@ -37,6 +37,13 @@ export class SignalingSession {
       removePeer: (request) => this.#joined(async ({ room, peer }) => (room.removePeer(peer, request.peerId), {})),
       lockRoom: (request) => this.#joined(async ({ room, peer }) => (room.lock(peer, request.locked), {})),
       endCall: () => this.#joined(async ({ room, peer }) => (room.endCall(peer), {})),
+      muteParticipant: (request) => this.#joined(async ({ room, peer }) => (room.mute(peer, request.peerId), {})),
+      appointHost: (request) => this.#joined(async ({ room, peer }) => (room.appointHost(peer, request.peerId), {})),
+      pauseProducer: (request) =>
+        this.#joined(async ({ room, peer }) => (await room.setProducerPaused(peer, request.producerId, true), {})),
+      closeProducer: (request) => this.#joined(async ({ peer }) => (peer.producer(request.producerId).close(), {})),
+      resumeProducer: (request) =>
+        this.#joined(async ({ room, peer }) => (await room.setProducerPaused(peer, request.producerId, false), {})),
       createTransport: () => this.#joined(({ room, peer }) => room.createTransport(peer)),
       connectTransport: (request) => this.#joined(({ room, peer }) => room.connectTransport(peer, request)),
       produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),

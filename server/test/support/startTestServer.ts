@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@parley/shared';
+import { clientVersion, type ClientToServerEvents, type ServerToClientEvents } from '@parley/shared';
 import { loadConfig } from '../../src/config/index.js';
 import { ParleyServer } from '../../src/ParleyServer.js';
 
@@ -27,9 +27,15 @@ export async function startTestServer(
   return { server, baseUrl: `http://127.0.0.1:${server.port}`, dataDir };
 }
 
-export function connectSocket(baseUrl: string, cookie: string, origin = baseUrl): Promise<TestSocket> {
+export function connectSocket(
+  baseUrl: string,
+  cookie: string,
+  origin = baseUrl,
+  version = clientVersion,
+): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     transports: ['websocket'],
+    auth: { clientVersion: version },
     extraHeaders: { Origin: origin, Cookie: cookie },
     reconnection: false,
     forceNew: true,

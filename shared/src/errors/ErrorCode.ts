@@ -18,6 +18,7 @@ export const errorCodes = [
   'username_taken',
   'weak_password',
   'expired',
+  'client_outdated',
   'internal',
 ] as const;
 

@@ -70,6 +70,14 @@ export const clientRequests = {
   removePeer: { request: PeerTargetSchema, response: z.object({}) },
   lockRoom: { request: z.object({ locked: z.boolean() }), response: z.object({}) },
   endCall: { request: z.object({}), response: z.object({}) },
+  /** Host: pause a participant's microphone on the server and ask them to mute. */
+  muteParticipant: { request: PeerTargetSchema, response: z.object({}) },
+  appointHost: { request: PeerTargetSchema, response: z.object({}) },
+  /** One's own producers only: muting and camera off. */
+  pauseProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
+  resumeProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
+  /** One's own producer: stop screen sharing, for instance. */
+  closeProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
   createTransport: {
     request: z.object({ direction: TransportDirectionSchema }),
     response: z.object({

@@ -11,6 +11,14 @@ export const serverEvents = {
   lobbyChanged: z.object({ waiting: z.array(ParticipantSchema.pick({ peerId: true, displayName: true })).max(1000) }),
   participantJoined: ParticipantSchema,
   roomLocked: z.object({ locked: z.boolean() }),
+  /** Someone's host status or similar changed. */
+  participantUpdated: ParticipantSchema,
+  /** To the muted participant: a host paused your microphone. */
+  mutedByHost: z.object({ producerId: z.uuid() }),
+  /** To everyone: whether a producer is paused (muted, camera off). */
+  producerPaused: z.object({ producerId: z.uuid(), paused: z.boolean() }),
+  /** Right after connecting: the client version the server offers, for the update banner. */
+  serverInfo: z.object({ currentClientVersion: z.string().max(32) }),
   producerAdded: RemoteProducerSchema,
   producerClosed: z.object({ producerId: z.uuid() }),
   peerLeft: z.object({ peerId: z.uuid() }),

@@ -23,6 +23,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   username_taken: 409,
   weak_password: 422,
   expired: 410,
+  client_outdated: 426,
   internal: 500,
 };
 

@@ -1,0 +1,164 @@
+// Three people in one call (two Chromium, one Firefox): the lobby's admit and
+// deny, every remote video decoded, a screen share that appears and stops, a
+// host removing someone, and a leaving participant's tile disappearing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundStat } from '@parley/shared';
+import { registerViaApi } from './support/accounts.js';
+import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
+import { startServer, type RunningServer } from './support/startServer.js';
+import { waitFor } from './support/waitFor.js';
+
+const inbound = async (page: TestPage): Promise<InboundStat[]> =>
+  (await page.evaluate(async () => (window.parleyDiagnostics ? await window.parleyDiagnostics() : undefined)))
+    ?.inbound ?? [];
+const decodingVideos = async (page: TestPage) =>
+  (await inbound(page)).filter((s) => s.kind === 'video' && s.framesDecoded > 0).length;
+const tiles = (page: TestPage) =>
+  page.evaluate(() => [...document.querySelectorAll('figcaption')].map((c) => c.textContent ?? ''));
+const text = (page: TestPage) => page.evaluate(() => document.body.innerText);
+
+describe('a three-person call with host controls', () => {
+  let server: RunningServer;
+  const browsers: TestBrowser[] = [];
+  let host: TestPage;
+  let chromiumGuest: TestPage;
+  let firefoxGuest: TestPage;
+
+  async function open(browser: TestBrowser, url: string, name: string): Promise<TestPage> {
+    const page = await browser.newPage();
+    await page.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
+    await page.goto(url);
+    await page.fill('Your name in this call', name);
+    await page.clickButton('Join call');
+    return page;
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    const trust = { trustedOrigin: server.baseUrl };
+    const chromium = await launchChromium(trust);
+    const firefox = await launchFirefox(trust);
+    browsers.push(chromium, firefox);
+    host = await open(chromium, `${server.baseUrl}/call`, 'Hana');
+    const link = await waitFor(
+      () => host.evaluate(() => window.location.href),
+      (href) => href.includes('room='),
+      15_000,
+    );
+    chromiumGuest = await open(chromium, link, 'Carl');
+    firefoxGuest = await open(firefox, link, 'Fern');
+  });
+  afterAll(async () => {
+    await Promise.all(browsers.map((browser) => browser.close()));
+    await server?.stop();
+  });
+
+  it('keeps guests waiting until the host admits them', async () => {
+    expect(
+      await waitFor(
+        () => text(firefoxGuest),
+        (t) => t.includes('Waiting for the host'),
+        15_000,
+      ),
+    ).toContain('Waiting for the host');
+    await host.clickButton('Admit Carl');
+    await host.clickButton('Admit Fern');
+    expect(
+      await waitFor(
+        () => text(host),
+        (t) => t.includes('In this call (3)'),
+        20_000,
+      ),
+    ).toContain('In this call (3)');
+  });
+
+  it('gets every participant decoding both others’ video', async () => {
+    for (const page of [host, chromiumGuest, firefoxGuest]) {
+      expect(
+        await waitFor(
+          () => decodingVideos(page),
+          (n) => n >= 2,
+          30_000,
+        ),
+        page.browserName,
+      ).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('shows a screen share to the others and takes it away when it stops', async () => {
+    await chromiumGuest.clickButton('Share screen');
+    const shown = await waitFor(
+      () => tiles(firefoxGuest),
+      (t) => t.includes('Carl’s screen'),
+      20_000,
+    );
+    expect(shown).toContain('Carl’s screen');
+    await chromiumGuest.clickButton('Stop sharing');
+    const gone = await waitFor(
+      () => tiles(firefoxGuest),
+      (t) => !t.includes('Carl’s screen'),
+      20_000,
+    );
+    expect(gone).not.toContain('Carl’s screen');
+  });
+
+  it('lets the host mute a participant on the server', async () => {
+    await host.clickButton('Mute Fern');
+    expect(
+      await waitFor(
+        () => text(firefoxGuest),
+        (t) => t.includes('A host muted you'),
+        15_000,
+      ),
+    ).toContain('A host muted you');
+    expect(
+      await waitFor(
+        () => text(chromiumGuest),
+        (t) => t.includes('Fern — muted'),
+        15_000,
+      ),
+    ).toContain('Fern — muted');
+  });
+
+  it('lets the host remove a participant, whose tile then disappears for the others', async () => {
+    await host.clickButton('Remove Fern');
+    expect(
+      await waitFor(
+        () => text(firefoxGuest),
+        (t) => t.includes('removed you'),
+        15_000,
+      ),
+    ).toContain('removed you');
+    expect(
+      await waitFor(
+        () => tiles(chromiumGuest),
+        (t) => !t.includes('Fern'),
+        15_000,
+      ),
+    ).not.toContain('Fern');
+  });
+
+  it('turns away a knock the host denies', async () => {
+    const link = await host.evaluate(() => window.location.href);
+    const late = await open(browsers[1] as TestBrowser, link, 'Late');
+    await host.clickButton('Deny Late');
+    expect(
+      await waitFor(
+        () => text(late),
+        (t) => t.includes('did not let you in'),
+        15_000,
+      ),
+    ).toContain('did not let you in');
+  });
+
+  it('removes a leaving participant’s tile', async () => {
+    await chromiumGuest.clickButton('Leave');
+    expect(
+      await waitFor(
+        () => tiles(host),
+        (t) => !t.includes('Carl'),
+        15_000,
+      ),
+    ).not.toContain('Carl');
+  });
+});
