@@ -85,6 +85,15 @@ describe('a three-person call with host controls', () => {
     }
   });
 
+  it('marks an active speaker, picked by the server’s observer', async () => {
+    // Whoever is dominant is a remote tile on the two other pages.
+    const speakingTiles = async () => {
+      const all = await Promise.all([host, chromiumGuest, firefoxGuest].map(tiles));
+      return all.flat().filter((caption) => caption.includes('(speaking)'));
+    };
+    expect(await waitFor(speakingTiles, (found) => found.length > 0, 20_000)).not.toEqual([]);
+  });
+
   it('shows a screen share to the others and takes it away when it stops', async () => {
     await chromiumGuest.clickButton('Share screen');
     const shown = await waitFor(

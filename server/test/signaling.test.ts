@@ -235,6 +235,27 @@ describe('signaling', () => {
     expect(replies.at(-1)).toMatchObject({ ok: false, error: { code: 'limit_reached' } });
   });
 
+  it('restarts ICE on request with fresh credentials, for the requester’s own transport only', async () => {
+    const { host, roomId } = await hostRoom();
+    const created = await request(host, 'createTransport', { direction: 'recv' });
+    const transportId = created.data?.transportId;
+    const restarted = await request(host, 'restartIce', { transportId });
+    expect(restarted).toMatchObject({ ok: true, data: { iceParameters: { usernameFragment: expect.any(String) } } });
+    expect(restarted.data?.iceParameters).not.toEqual(created.data?.iceParameters);
+    const other = await knock(roomId, host);
+    await request(host, 'admit', { peerId: other.peerId });
+    expect(await request(other.guest, 'restartIce', { transportId })).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('drops a socket that sends an oversized message, and stays up for everyone else', async () => {
+    const { host, roomId } = await hostRoom();
+    const flooder = await connect();
+    const dropped = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
+    flooder.emit('join' as never, { roomId, displayName: 'x'.repeat(200_000) } as never);
+    expect(await dropped).toMatch(/transport/);
+    expect(await request(host, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
+  });
+
   it('disconnects the sockets of a session the moment it is revoked', async () => {
     const other = await registerUser(baseUrl);
     const socket = await connectSocket(baseUrl, other.cookie);

@@ -32,6 +32,8 @@ const emptyView: CallView = {
   isHost: false,
   locked: false,
   local: { micMuted: true, cameraOff: true, sharingScreen: false, mutedByHost: false },
+  activeSpeaker: undefined,
+  updateAvailable: false,
   left: undefined,
 };
 
@@ -103,17 +105,30 @@ export function CallPage() {
     case 'joined':
       return (
         <section aria-label="Call">
+          {view.updateAvailable && (
+            <p role="status" className="banner">
+              A newer version of Parley is available. <a href={window.location.href}>Reload</a> when convenient.
+            </p>
+          )}
           <p className="room">
             Invite others with this link: <code>{window.location.href}</code>
           </p>
           {view.isHost && <LobbyPanel session={state.session} lobby={view.lobby} />}
           <section className="grid" aria-label="Video">
             <VideoTile label={`${displayName} (you)`} tracks={state.local.getVideoTracks()} muted />
-            {view.participants.flatMap((participant) => {
+            {speakerFirst(view).flatMap((participant) => {
               const camera = participant.tracks.filter((t) => t.source !== 'screen').map((t) => t.track);
               const screen = participant.tracks.filter((t) => t.source === 'screen').map((t) => t.track);
+              const cameraConsumer = participant.tracks.find((t) => t.source === 'camera')?.consumerId;
               return [
-                <VideoTile key={participant.peerId} label={participant.displayName} tracks={camera} muted={false} />,
+                <VideoTile
+                  key={participant.peerId}
+                  label={participant.displayName}
+                  tracks={camera}
+                  muted={false}
+                  speaking={participant.peerId === view.activeSpeaker}
+                  onWidth={cameraConsumer ? (width) => state.session.preferLayerFor(cameraConsumer, width) : undefined}
+                />,
                 ...(screen.length > 0
                   ? [
                       <VideoTile
@@ -140,4 +155,10 @@ export function CallPage() {
         </section>
       );
   }
+}
+
+/** The active speaker's tile comes first, so the layout follows the conversation. */
+function speakerFirst(view: CallView) {
+  const speaker = view.participants.find((p) => p.peerId === view.activeSpeaker);
+  return speaker ? [speaker, ...view.participants.filter((p) => p !== speaker)] : view.participants;
 }

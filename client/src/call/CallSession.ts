@@ -33,6 +33,10 @@ export type CallView = {
   isHost: boolean;
   locked: boolean;
   local: LocalState;
+  /** The peer mediasoup's observer last named the dominant speaker. */
+  activeSpeaker: string | undefined;
+  /** The server offers a newer client: the page should suggest reloading. */
+  updateAvailable: boolean;
   /** Set when we are out of the call: removed, or the host ended it. */
   left: LeftReason | undefined;
 };
@@ -64,7 +68,16 @@ export class CallSession {
     isHost: boolean,
   ) {
     this.#local = new LocalMedia(signaling, sendTransport, () => this.#update({ local: this.#local.state }));
-    this.#view = { participants: [], lobby: [], isHost, locked: false, local: this.#local.state, left: undefined };
+    this.#view = {
+      participants: [],
+      lobby: [],
+      isHost,
+      locked: false,
+      local: this.#local.state,
+      activeSpeaker: undefined,
+      updateAvailable: signaling.updateAvailable,
+      left: undefined,
+    };
   }
 
   /** Joins, waiting in the lobby first when the room asks for it (`onWaiting` is told). */
@@ -82,6 +95,7 @@ export class CallSession {
     const recvTransport = await createTransport(signaling, device, 'recv');
     const session = new CallSession(signaling, device, sendTransport, recvTransport, joined.peerId, joined.isHost);
     for (const participant of joined.participants) session.#people.set(participant.peerId, participant);
+    session.#update({ activeSpeaker: joined.activeSpeaker });
 
     const known = (participant: { peerId: string; displayName: string; isHost: boolean }) => {
       if (participant.peerId === session.peerId) session.#update({ isHost: participant.isHost });
@@ -91,6 +105,8 @@ export class CallSession {
     signaling.on('participantJoined', known);
     signaling.on('participantUpdated', known);
     signaling.on('roomLocked', ({ locked }) => session.#update({ locked }));
+    signaling.on('activeSpeaker', ({ peerId }) => session.#update({ activeSpeaker: peerId }));
+    signaling.on('serverInfo', () => session.#update({ updateAvailable: signaling.updateAvailable }));
     signaling.on('mutedByHost', ({ producerId }) => session.#local.pausedByHost(producerId));
     signaling.on('producerPaused', ({ producerId, paused }) => {
       if (paused) session.#pausedProducers.add(producerId);
@@ -124,6 +140,17 @@ export class CallSession {
 
   get media(): LocalMedia {
     return this.#local;
+  }
+
+  readonly #preferredLayers = new Map<string, number>();
+
+  /** Asks for the simulcast layer that fits a tile `width` CSS pixels wide. */
+  preferLayerFor(consumerId: string, width: number): void {
+    const layer = width < 240 ? 0 : width < 480 ? 1 : 2;
+    if (this.#preferredLayers.get(consumerId) === layer) return;
+    this.#preferredLayers.set(consumerId, layer);
+    // A failure only means a sharper or blurrier picture than ideal.
+    this.signaling.request('setPreferredLayers', { consumerId, spatialLayer: layer }).catch(() => undefined);
   }
 
   /** Host controls. */
@@ -259,6 +286,15 @@ async function createTransport(signaling: SignalingClient, device: Device, direc
     iceServers: [],
   };
   const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+  // When the network changes under us, ICE fails: ask the server for new ICE
+  // credentials and restart, without leaving the call.
+  transport.on('connectionstatechange', (state) => {
+    if (state !== 'failed') return;
+    signaling
+      .request('restartIce', { transportId: transport.id })
+      .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
+      .catch(() => undefined); // the connection indicator shows the failed state meanwhile
+  });
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     signaling
       .request('connectTransport', { transportId: transport.id, dtlsParameters })

@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   ReplyEnvelopeSchema,
   clientVersion,
+  compareVersions,
   clientRequests,
   serverEvents,
   type ClientRequestName,
@@ -32,6 +33,8 @@ export class RequestError extends Error {
 export class SignalingClient {
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   #refused: RequestError | undefined;
+  /** Set when the server offers a newer client than this page. */
+  updateAvailable = false;
 
   constructor() {
     // Same origin only; WebSocket from the start (no long-polling fallback).
@@ -47,6 +50,9 @@ export class SignalingClient {
         this.#refused = new RequestError('unauthenticated', 'Your session has ended. Please log in again.');
       }
       if (this.#refused) this.#socket.close();
+    });
+    this.on('serverInfo', ({ currentClientVersion }) => {
+      this.updateAvailable = compareVersions(clientVersion, currentClientVersion) < 0;
     });
   }
 

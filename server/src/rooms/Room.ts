@@ -40,6 +40,8 @@ export class Room extends EventEmitter<RoomEvents> {
   #locked = false;
   #closed = false;
   #unusedTimer: NodeJS.Timeout | undefined;
+  readonly #speakerObserver: Promise<types.ActiveSpeakerObserver>;
+  #activeSpeaker: string | undefined;
 
   constructor(
     readonly id: string,
@@ -55,6 +57,17 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     this.#unusedTimer = setTimeout(() => this.close(), unusedRoomMs);
     this.#unusedTimer.unref();
+    this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 });
+    this.#speakerObserver.then(
+      (observer) =>
+        observer.on('dominantspeaker', ({ producer }) => {
+          const peerId = (producer.appData as Partial<ProducerAppData>).peerId;
+          if (!peerId) return;
+          this.#activeSpeaker = peerId;
+          for (const peer of this.#peers.values()) peer.notify('activeSpeaker', { peerId });
+        }),
+      (error: unknown) => log.warn({ err: error }, 'no active speaker observer for this room'),
+    );
   }
 
   get peerCount(): number {
@@ -201,6 +214,9 @@ export class Room extends EventEmitter<RoomEvents> {
     const appData: ProducerAppData = { peerId: peer.id, source: request.source };
     const producer = await transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData });
     peer.addProducer(producer);
+    if (request.source === 'microphone') {
+      await (await this.#speakerObserver).addProducer({ producerId: producer.id });
+    }
     const announcement = describeProducer(producer);
     for (const other of this.#peers.values()) if (other !== peer) other.notify('producerAdded', announcement);
     return { producerId: producer.id };
@@ -230,6 +246,20 @@ export class Room extends EventEmitter<RoomEvents> {
       kind: consumer.kind,
       rtpParameters: RtpParametersSchema.parse(consumer.rtpParameters),
     };
+  }
+
+  async setPreferredLayers(
+    peer: Peer,
+    request: RequestOf<'setPreferredLayers'>,
+  ): Promise<ResponseOf<'setPreferredLayers'>> {
+    const consumer = peer.consumer(request.consumerId);
+    if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: request.spatialLayer });
+    return {};
+  }
+
+  async restartIce(peer: Peer, request: RequestOf<'restartIce'>): Promise<ResponseOf<'restartIce'>> {
+    this.#assertAdmitted(peer);
+    return { iceParameters: await peer.transport(request.transportId).restartIce() };
   }
 
   async resumeConsumer(peer: Peer, request: RequestOf<'resumeConsumer'>): Promise<ResponseOf<'resumeConsumer'>> {
@@ -262,6 +292,7 @@ export class Room extends EventEmitter<RoomEvents> {
       routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.router.rtpCapabilities),
       producers: others.flatMap(describeProducers),
       participants: others.map(describeParticipant),
+      activeSpeaker: this.#activeSpeaker && this.#peers.has(this.#activeSpeaker) ? this.#activeSpeaker : undefined,
     };
   }
 

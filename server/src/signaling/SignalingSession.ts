@@ -41,6 +41,8 @@ export class SignalingSession {
       appointHost: (request) => this.#joined(async ({ room, peer }) => (room.appointHost(peer, request.peerId), {})),
       pauseProducer: (request) =>
         this.#joined(async ({ room, peer }) => (await room.setProducerPaused(peer, request.producerId, true), {})),
+      setPreferredLayers: (request) => this.#joined(({ room, peer }) => room.setPreferredLayers(peer, request)),
+      restartIce: (request) => this.#joined(({ room, peer }) => room.restartIce(peer, request)),
       closeProducer: (request) => this.#joined(async ({ peer }) => (peer.producer(request.producerId).close(), {})),
       resumeProducer: (request) =>
         this.#joined(async ({ room, peer }) => (await room.setProducerPaused(peer, request.producerId, false), {})),

@@ -48,6 +48,8 @@ export const AdmissionSchema = z.object({
   routerRtpCapabilities: RtpCapabilitiesSchema,
   producers: z.array(RemoteProducerSchema).max(1000),
   participants: z.array(ParticipantSchema).max(1000),
+  /** The current dominant speaker, so a newcomer's layout is right from the start. */
+  activeSpeaker: z.uuid().optional(),
 });
 export type Admission = z.infer<typeof AdmissionSchema>;
 
@@ -76,6 +78,16 @@ export const clientRequests = {
   /** One's own producers only: muting and camera off. */
   pauseProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
   resumeProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
+  /** Which simulcast layer a consumer should receive: the size of the tile showing it decides. */
+  setPreferredLayers: {
+    request: z.object({ consumerId: ServerIdSchema, spatialLayer: z.number().int().min(0).max(2) }),
+    response: z.object({}),
+  },
+  /** After ICE fails (network change): new ICE credentials for one of our transports. */
+  restartIce: {
+    request: z.object({ transportId: ServerIdSchema }),
+    response: z.object({ iceParameters: IceParametersSchema }),
+  },
   /** One's own producer: stop screen sharing, for instance. */
   closeProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
   createTransport: {

@@ -11,6 +11,8 @@ export const serverEvents = {
   lobbyChanged: z.object({ waiting: z.array(ParticipantSchema.pick({ peerId: true, displayName: true })).max(1000) }),
   participantJoined: ParticipantSchema,
   roomLocked: z.object({ locked: z.boolean() }),
+  /** Who is speaking most, per mediasoup's active speaker observer. */
+  activeSpeaker: z.object({ peerId: z.uuid() }),
   /** Someone's host status or similar changed. */
   participantUpdated: ParticipantSchema,
   /** To the muted participant: a host paused your microphone. */
