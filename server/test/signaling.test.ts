@@ -256,6 +256,50 @@ describe('signaling', () => {
     expect(await request(host, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
   });
 
+  it('keeps a dropped peer’s place so a new socket can resume it, but only with its token', async () => {
+    const { host, roomId } = await hostRoom();
+    const { cookie } = await registerUser(baseUrl);
+    const guest = await connectSocket(baseUrl, cookie);
+    sockets.push(guest);
+    const waiting = await request(guest, 'join', { roomId, displayName: 'Roamer' });
+    const peerId = String(waiting.data?.peerId);
+    const admitted = next(guest, 'admitted') as Promise<{ resumeToken: string }>;
+    await request(host, 'admit', { peerId });
+    const { resumeToken } = await admitted;
+
+    let leftEarly = false;
+    (host as unknown as { once: (e: string, l: () => void) => void }).once('peerLeft', () => (leftEarly = true));
+    // The network drops (not a hang-up): the server sees a transport close.
+    (guest as unknown as { io: { engine: { close: () => void } } }).io.engine.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const back = await connectSocket(baseUrl, cookie);
+    sockets.push(back);
+    expect(
+      await request(back, 'resume', {
+        roomId,
+        peerId,
+        resumeToken:
+          resumeToken.replace(/^./, 'A') === resumeToken ? `B${resumeToken.slice(1)}` : `A${resumeToken.slice(1)}`,
+      }),
+    ).toMatchObject({
+      error: { code: 'not_found' },
+    });
+    const stranger = await connect();
+    expect(await request(stranger, 'resume', { roomId, peerId, resumeToken })).toMatchObject({
+      error: { code: 'not_found' },
+    });
+    const resumed = await request(back, 'resume', { roomId, peerId, resumeToken });
+    expect(resumed).toMatchObject({ ok: true, data: { peerId, participants: [{ displayName: 'Host' }] } });
+    expect(leftEarly).toBe(false);
+    expect(await request(back, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
+
+    // Hanging up on purpose leaves at once.
+    const left = next(host, 'peerLeft');
+    back.close();
+    expect(await left).toEqual({ peerId });
+  });
+
   it('disconnects the sockets of a session the moment it is revoked', async () => {
     const other = await registerUser(baseUrl);
     const socket = await connectSocket(baseUrl, other.cookie);

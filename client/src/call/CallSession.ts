@@ -66,6 +66,8 @@ export class CallSession {
     private readonly recvTransport: types.Transport,
     readonly peerId: string,
     isHost: boolean,
+    private readonly roomId: string,
+    private resumeToken: string,
   ) {
     this.#local = new LocalMedia(signaling, sendTransport, () => this.#update({ local: this.#local.state }));
     this.#view = {
@@ -93,7 +95,17 @@ export class CallSession {
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     const sendTransport = await createTransport(signaling, device, 'send');
     const recvTransport = await createTransport(signaling, device, 'recv');
-    const session = new CallSession(signaling, device, sendTransport, recvTransport, joined.peerId, joined.isHost);
+    const session = new CallSession(
+      signaling,
+      device,
+      sendTransport,
+      recvTransport,
+      joined.peerId,
+      joined.isHost,
+      request.roomId,
+      joined.resumeToken,
+    );
+    signaling.onReconnect(() => void session.#resume());
     for (const participant of joined.participants) session.#people.set(participant.peerId, participant);
     session.#update({ activeSpeaker: joined.activeSpeaker });
 
@@ -214,6 +226,29 @@ export class CallSession {
     this.signaling.close();
     this.#consumers.clear();
     this.#publish();
+  }
+
+  /** Back on a new socket: reclaim our place, then catch up on what changed meanwhile. */
+  async #resume(): Promise<void> {
+    try {
+      const state = await this.signaling.request('resume', {
+        roomId: this.roomId,
+        peerId: this.peerId,
+        resumeToken: this.resumeToken,
+      });
+      this.resumeToken = state.resumeToken;
+      this.#people.clear();
+      for (const participant of state.participants) this.#people.set(participant.peerId, participant);
+      const live = new Set(state.producers.map((p) => p.producerId));
+      this.#dropConsumersOf((consumer) => !live.has(consumer.producerId));
+      const have = new Set([...this.#consumers.values()].map((entry) => entry.consumer.producerId));
+      await Promise.all(state.producers.filter((p) => !have.has(p.producerId)).map((p) => this.#consume(p)));
+      this.#update({ isHost: state.isHost, activeSpeaker: state.activeSpeaker });
+    } catch {
+      // Our place is gone (the grace period ran out, or the call ended).
+      this.#update({ left: 'room_closed' });
+      this.close();
+    }
   }
 
   async #consume(producer: RemoteProducer): Promise<void> {

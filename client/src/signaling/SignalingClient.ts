@@ -35,6 +35,8 @@ export class SignalingClient {
   #refused: RequestError | undefined;
   /** Set when the server offers a newer client than this page. */
   updateAvailable = false;
+  readonly #reconnectListeners = new Set<() => void>();
+  #connectedBefore = false;
 
   constructor() {
     // Same origin only; WebSocket from the start (no long-polling fallback).
@@ -50,6 +52,10 @@ export class SignalingClient {
         this.#refused = new RequestError('unauthenticated', 'Your session has ended. Please log in again.');
       }
       if (this.#refused) this.#socket.close();
+    });
+    this.#socket.on('connect', () => {
+      if (this.#connectedBefore) for (const listener of this.#reconnectListeners) listener();
+      this.#connectedBefore = true;
     });
     this.on('serverInfo', ({ currentClientVersion }) => {
       this.updateAvailable = compareVersions(clientVersion, currentClientVersion) < 0;
@@ -81,6 +87,11 @@ export class SignalingClient {
       // A server event that does not match the protocol is ignored, not trusted.
       if (parsed.success) listener(parsed.data as ServerEventOf<K>);
     });
+  }
+
+  /** Called each time the socket comes back after a drop (socket.io reconnects by itself). */
+  onReconnect(listener: () => void): void {
+    this.#reconnectListeners.add(listener);
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // One participant's media state inside a room: its transports, producers and
 // consumers. The id is assigned by the server; nothing the client sends can
 // name another peer's objects, because every lookup goes through these maps.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
 import { LimitError, NotFoundError } from '../errors.js';
@@ -20,13 +20,36 @@ export class Peer {
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
+  readonly #resumeToken = randomBytes(32).toString('base64url');
+  #notify: Notify;
+
   constructor(
     /** From the session, never from the client. */
     readonly userId: string,
     /** Chosen for this call only; never stored. */
     readonly displayName: string,
-    readonly notify: Notify,
-  ) {}
+    notify: Notify,
+  ) {
+    this.#notify = notify;
+  }
+
+  readonly notify: Notify = (event, payload) => this.#notify(event, payload);
+
+  get resumeToken(): string {
+    return this.#resumeToken;
+  }
+
+  /** Whether `token` is this peer's resume token (constant-time). */
+  ownsResumeToken(token: string): boolean {
+    const a = Buffer.from(token);
+    const b = Buffer.from(this.#resumeToken);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** Sends this peer's events to a new socket (after a reconnect). */
+  rebind(notify: Notify): void {
+    this.#notify = notify;
+  }
 
   get producers(): Iterable<types.Producer<ProducerAppData>> {
     return this.#producers.values();

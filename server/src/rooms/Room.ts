@@ -14,7 +14,7 @@ import {
 import { ClientError, LimitError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { limits } from './limits.js';
-import type { Peer, ProducerAppData } from './Peer.js';
+import type { Notify, Peer, ProducerAppData } from './Peer.js';
 
 const log = createLogger('rooms.Room');
 
@@ -30,6 +30,9 @@ export type RoomEvents = { close: [] };
 /** A room nobody enters closes after this long. */
 const unusedRoomMs = 10 * 60_000;
 
+/** How long a peer whose socket dropped keeps its place (and its media) in the call. */
+export const reconnectGraceMs = 20_000;
+
 export class Room extends EventEmitter<RoomEvents> {
   /** Peers in the call proper. */
   readonly #peers = new Map<string, Peer>();
@@ -42,6 +45,8 @@ export class Room extends EventEmitter<RoomEvents> {
   #unusedTimer: NodeJS.Timeout | undefined;
   readonly #speakerObserver: Promise<types.ActiveSpeakerObserver>;
   #activeSpeaker: string | undefined;
+  /** Peers whose socket dropped, with the timer that removes them. */
+  readonly #suspended = new Map<string, NodeJS.Timeout>();
 
   constructor(
     readonly id: string,
@@ -168,7 +173,30 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const peer of this.#peers.values()) peer.notify('producerPaused', { producerId, paused });
   }
 
+  /** The socket dropped: keep the peer for a grace period so it can resume. Lobby peers just leave. */
+  suspend(peer: Peer): void {
+    if (this.#peers.get(peer.id) !== peer) return this.leave(peer);
+    clearTimeout(this.#suspended.get(peer.id));
+    const timer = setTimeout(() => this.leave(peer), reconnectGraceMs);
+    timer.unref();
+    this.#suspended.set(peer.id, timer);
+  }
+
+  /** A reconnected socket takes back its peer: same user, right token, still in the call. */
+  resume(userId: string, peerId: string, resumeToken: string, notify: Notify): { peer: Peer; admission: Admission } {
+    const peer = this.#peers.get(peerId);
+    if (!peer || peer.userId !== userId || !peer.ownsResumeToken(resumeToken))
+      throw new NotFoundError('your place in this call');
+    clearTimeout(this.#suspended.get(peerId));
+    this.#suspended.delete(peerId);
+    peer.rebind(notify);
+    const others = [...this.#peers.values()].filter((other) => other !== peer);
+    return { peer, admission: this.#describeFor(peer, others) };
+  }
+
   leave(peer: Peer): void {
+    clearTimeout(this.#suspended.get(peer.id));
+    this.#suspended.delete(peer.id);
     if (this.#lobby.delete(peer.id)) {
       this.#notifyLobby();
       return;
@@ -271,6 +299,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#unusedTimer);
+    for (const timer of this.#suspended.values()) clearTimeout(timer);
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     this.#lobby.clear();
@@ -285,6 +314,10 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#peers.set(peer.id, peer);
     const joined = describeParticipant(peer);
     for (const other of others) other.notify('participantJoined', joined);
+    return this.#describeFor(peer, others);
+  }
+
+  #describeFor(peer: Peer, others: Peer[]): Admission {
     return {
       peerId: peer.id,
       isHost: peer.isHost,
@@ -293,6 +326,7 @@ export class Room extends EventEmitter<RoomEvents> {
       producers: others.flatMap(describeProducers),
       participants: others.map(describeParticipant),
       activeSpeaker: this.#activeSpeaker && this.#peers.has(this.#activeSpeaker) ? this.#activeSpeaker : undefined,
+      resumeToken: peer.resumeToken,
     };
   }
 

@@ -13,7 +13,7 @@ import {
 } from '@parley/shared';
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { Peer, type Room, type RoomRegistry } from '../rooms/index.js';
+import { Peer, type Notify, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
 
 const log = createLogger('signaling.SignalingSession');
@@ -32,6 +32,7 @@ export class SignalingSession {
     const handlers: Handlers = {
       createRoom: () => this.#createRoom(),
       join: (request) => this.#join(request),
+      resume: (request) => this.#resume(request),
       admit: (request) => this.#joined(async ({ room, peer }) => (room.admit(peer, request.peerId), {})),
       deny: (request) => this.#joined(async ({ room, peer }) => (room.deny(peer, request.peerId), {})),
       removePeer: (request) => this.#joined(async ({ room, peer }) => (room.removePeer(peer, request.peerId), {})),
@@ -53,13 +54,27 @@ export class SignalingSession {
       resumeConsumer: (request) => this.#joined(({ room, peer }) => room.resumeConsumer(peer, request)),
     };
     for (const name of Object.keys(clientRequests) as ClientRequestName[]) this.#register(name, handlers[name]);
-    socket.on('disconnect', () => this.close());
+    // A client that hangs up closes its socket itself: it leaves at once. Any
+    // other disconnect may be the network: keep the place for a while.
+    // (A server-side disconnect is a revoked session: it leaves at once too.)
+    socket.on('disconnect', (reason) =>
+      reason === 'client namespace disconnect' || reason === 'server namespace disconnect'
+        ? this.leave()
+        : this.close(),
+    );
   }
 
-  close(): void {
+  leave(): void {
     const membership = this.#membership;
     this.#membership = undefined;
     membership?.room.leave(membership.peer);
+  }
+
+  /** The socket is gone: the peer keeps its place for a grace period, to resume on a new socket. */
+  close(): void {
+    const membership = this.#membership;
+    this.#membership = undefined;
+    membership?.room.suspend(membership.peer);
   }
 
   #register<K extends ClientRequestName>(name: K, handle: Handlers[K]): void {
@@ -102,14 +117,24 @@ export class SignalingSession {
     if (this.#membership && !this.#membership.room.has(this.#membership.peer)) this.#membership = undefined;
     if (this.#membership) throw new ClientError('already_joined', 'already in a call');
     const room = this.rooms.get(request.roomId);
-    const peer = new Peer(this.socket.data.userId, request.displayName, (event, payload) => {
-      const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
-      emit(event, payload);
-    });
+    const peer = new Peer(this.socket.data.userId, request.displayName, this.#notify);
     const response = room.join(peer);
     this.#membership = { room, peer };
     return response;
   }
+
+  async #resume(request: RequestOf<'resume'>): Promise<ResponseOf<'resume'>> {
+    if (this.#membership) throw new ClientError('already_joined', 'already in a call');
+    const room = this.rooms.get(request.roomId);
+    const { peer, admission } = room.resume(this.socket.data.userId, request.peerId, request.resumeToken, this.#notify);
+    this.#membership = { room, peer };
+    return admission;
+  }
+
+  readonly #notify: Notify = (event, payload) => {
+    const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
+    emit(event, payload);
+  };
 
   async #joined<T>(action: (membership: { room: Room; peer: Peer }) => Promise<T>): Promise<T> {
     if (!this.#membership || !this.#membership.room.has(this.#membership.peer)) {

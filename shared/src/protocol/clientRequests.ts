@@ -50,6 +50,8 @@ export const AdmissionSchema = z.object({
   participants: z.array(ParticipantSchema).max(1000),
   /** The current dominant speaker, so a newcomer's layout is right from the start. */
   activeSpeaker: z.uuid().optional(),
+  /** Proves a later `resume` comes from this peer; a secret between it and the server. */
+  resumeToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 export type Admission = z.infer<typeof AdmissionSchema>;
 
@@ -66,6 +68,19 @@ export const clientRequests = {
       AdmissionSchema.extend({ status: z.literal('admitted') }),
       z.object({ status: z.literal('waiting'), peerId: ServerIdSchema }),
     ]),
+  },
+  /**
+   * After the socket dropped and came back: take our place in the call again.
+   * Media keeps flowing meanwhile (it does not use the socket); the reply
+   * carries the call's current state, since events were missed.
+   */
+  resume: {
+    request: z.object({
+      roomId: RoomIdSchema,
+      peerId: ServerIdSchema,
+      resumeToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    }),
+    response: AdmissionSchema,
   },
   admit: { request: PeerTargetSchema, response: z.object({}) },
   deny: { request: PeerTargetSchema, response: z.object({}) },
