@@ -3,13 +3,14 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { CallSession, LeftCallError, type CallView, type LeftReason } from './CallSession.js';
 import { CallControls } from './CallControls.js';
+import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { LobbyPanel } from './LobbyPanel.js';
 import { ParticipantList } from './ParticipantList.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
 import { roomFromLocation, writeRoomToLocation } from '../ui/roomLink.js';
 import { VideoTile } from '../ui/VideoTile.js';
 import { exposeDiagnostics } from '../ui/diagnostics.js';
-import { ErrorMessage, Field } from '../ui/Field.js';
+import { PreJoin } from './PreJoin.js';
 
 type State =
   | { phase: 'idle'; error?: string }
@@ -53,20 +54,19 @@ export function CallPage() {
     return () => session.close();
   }, [session]);
 
-  async function join() {
+  async function join(name: string, local: MediaStream) {
+    setDisplayName(name);
     setState({ phase: 'joining' });
-    let local: MediaStream | undefined;
     try {
-      local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
       const signaling = new SignalingClient();
       const roomId = roomFromLocation() ?? (await signaling.request('createRoom', {})).roomId;
       writeRoomToLocation(roomId);
-      const joined = await CallSession.join(signaling, { roomId, displayName }, local, () =>
+      const joined = await CallSession.join(signaling, { roomId, displayName: name }, local, () =>
         setState({ phase: 'waiting' }),
       );
       setState({ phase: 'joined', session: joined, local });
     } catch (error) {
-      for (const track of local?.getTracks() ?? []) track.stop();
+      for (const track of local.getTracks()) track.stop();
       if (error instanceof LeftCallError) setState({ phase: 'left', reason: error.reason });
       else setState({ phase: 'idle', error: error instanceof Error ? error.message : 'Could not join.' });
     }
@@ -76,25 +76,11 @@ export function CallPage() {
   switch (state.phase) {
     case 'idle':
       return (
-        <form
-          aria-labelledby="prejoin-title"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void join();
-          }}
-        >
-          <h2 id="prejoin-title">{roomFromLocation() ? 'Join the call' : 'Start a call'}</h2>
-          <Field
-            label="Your name in this call"
-            hint="Shown to the others in this call only; Parley does not store it."
-            required
-            maxLength={40}
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-          />
-          <ErrorMessage error={state.error} />
-          <button type="submit">Join call</button>
-        </form>
+        <PreJoin
+          heading={roomFromLocation() ? 'Join the call' : 'Start a call'}
+          error={state.error}
+          onJoin={(name, media) => void join(name, media)}
+        />
       );
     case 'joining':
       return <p role="status">Joining…</p>;
@@ -110,6 +96,7 @@ export function CallPage() {
               A newer version of Parley is available. <a href={window.location.href}>Reload</a> when convenient.
             </p>
           )}
+          <ConnectionIndicator session={state.session} />
           <p className="room">
             Invite others with this link: <code>{window.location.href}</code>
           </p>

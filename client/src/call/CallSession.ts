@@ -93,8 +93,8 @@ export class CallSession {
     const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-    const sendTransport = await createTransport(signaling, device, 'send');
-    const recvTransport = await createTransport(signaling, device, 'recv');
+    const sendTransport = await createTransport(signaling, device, 'send', joined.iceServers);
+    const recvTransport = await createTransport(signaling, device, 'recv', joined.iceServers);
     const session = new CallSession(
       signaling,
       device,
@@ -310,15 +310,21 @@ function admission(signaling: SignalingClient) {
   });
 }
 
-async function createTransport(signaling: SignalingClient, device: Device, direction: 'send' | 'recv') {
+async function createTransport(
+  signaling: SignalingClient,
+  device: Device,
+  direction: 'send' | 'recv',
+  iceServers: RTCIceServer[],
+) {
   const created = await signaling.request('createTransport', { direction });
   const options = {
     id: created.transportId,
     iceParameters: created.iceParameters,
     iceCandidates: created.iceCandidates,
     dtlsParameters: created.dtlsParameters,
-    // No STUN/TURN servers: the SFU's own candidates are all a browser needs.
-    iceServers: [],
+    // No STUN: the SFU's own candidates are all a browser needs. TURN only
+    // when the operator configured a relay.
+    iceServers,
   };
   const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
   // When the network changes under us, ICE fails: ask the server for new ICE

@@ -34,6 +34,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('has no TURN server unless configured, and checks TURN URLs', () => {
+    expect(loadConfig({}).media.iceServers).toEqual([]);
+    expect(
+      loadConfig({ PARLEY_TURN_URLS: 'turn:turn.example.org:3478, turns:turn.example.org:5349' }).media.iceServers,
+    ).toEqual([
+      {
+        urls: ['turn:turn.example.org:3478', 'turns:turn.example.org:5349'],
+        username: undefined,
+        credential: undefined,
+      },
+    ]);
+    expect(() => loadConfig({ PARLEY_TURN_URLS: 'stun:stun.example.org' })).toThrow(/PARLEY_TURN_URLS/);
+  });
+
   it('rejects an inverted RTC port range', () => {
     expect(() => loadConfig({ PARLEY_RTC_MIN_PORT: '5000', PARLEY_RTC_MAX_PORT: '4000' })).toThrow(/MIN_PORT/);
   });

@@ -39,6 +39,19 @@ const EnvSchema = z
     PARLEY_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Set when Parley is served over HTTPS (behind a TLS proxy): cookies get the Secure flag. */
     PARLEY_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+    /** Optional TURN relay for browsers behind strict firewalls: comma-separated turn:/turns: URLs. */
+    PARLEY_TURN_URLS: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'TURN URLs start with turn: or turns:')).max(8))
+      .default([]),
+    PARLEY_TURN_USERNAME: z.string().max(256).optional(),
+    PARLEY_TURN_CREDENTIAL: z.string().max(256).optional(),
     /** Clients older than this are refused and told to reload. */
     PARLEY_MIN_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
     /** Clients older than this are offered the update. */
@@ -65,6 +78,7 @@ export type Config = {
     workers: number;
     listenIp: string;
     announcedAddress: string | undefined;
+    iceServers: { urls: string[]; username?: string; credential?: string }[];
     minPort: number;
     maxPort: number;
   };
@@ -98,6 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workers: e.PARLEY_MEDIA_WORKERS,
       listenIp: e.PARLEY_RTC_LISTEN_IP,
       announcedAddress: e.PARLEY_RTC_ANNOUNCED_ADDRESS,
+      iceServers:
+        e.PARLEY_TURN_URLS.length > 0
+          ? [{ urls: e.PARLEY_TURN_URLS, username: e.PARLEY_TURN_USERNAME, credential: e.PARLEY_TURN_CREDENTIAL }]
+          : [],
       minPort: e.PARLEY_RTC_MIN_PORT,
       maxPort: e.PARLEY_RTC_MAX_PORT,
     },

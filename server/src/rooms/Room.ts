@@ -19,6 +19,8 @@ import type { Notify, Peer, ProducerAppData } from './Peer.js';
 const log = createLogger('rooms.Room');
 
 export type MediaNetwork = {
+  /** Handed to browsers as-is: TURN relays, if the operator configured any. */
+  iceServers: { urls: string[]; username?: string; credential?: string }[];
   listenIp: string;
   announcedAddress: string | undefined;
   minPort: number;
@@ -327,6 +329,7 @@ export class Room extends EventEmitter<RoomEvents> {
       participants: others.map(describeParticipant),
       activeSpeaker: this.#activeSpeaker && this.#peers.has(this.#activeSpeaker) ? this.#activeSpeaker : undefined,
       resumeToken: peer.resumeToken,
+      iceServers: this.network.iceServers,
     };
   }
 

@@ -50,6 +50,16 @@ export const AdmissionSchema = z.object({
   participants: z.array(ParticipantSchema).max(1000),
   /** The current dominant speaker, so a newcomer's layout is right from the start. */
   activeSpeaker: z.uuid().optional(),
+  /** TURN servers from the server's configuration; empty by default (no third party is contacted). */
+  iceServers: z
+    .array(
+      z.object({
+        urls: z.array(z.string().max(256)).max(8),
+        username: z.string().max(256).optional(),
+        credential: z.string().max(256).optional(),
+      }),
+    )
+    .max(8),
   /** Proves a later `resume` comes from this peer; a secret between it and the server. */
   resumeToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
