@@ -19,6 +19,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Benchmarks that print numbers; run by `npm run bench:…`, not by `npm test`.
+          name: 'bench',
+          include: ['e2e/bench/**/*.bench.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           // One browser suite at a time: this machine has two cores.

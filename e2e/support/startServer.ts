@@ -14,6 +14,8 @@ export type RunningServer = {
   baseUrl: string;
   /** Where browser traffic comes from: must never appear in the server's logs. */
   clientAddress: string;
+  /** The server's process id (its mediasoup workers are its children). */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
 };
@@ -47,7 +49,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   };
   try {
     const port = await waitForPort(child, () => output);
-    return { baseUrl: `http://${host.address}:${port}`, clientAddress: host.clientAddress, output: () => output, stop };
+    return {
+      baseUrl: `http://${host.address}:${port}`,
+      clientAddress: host.clientAddress,
+      pid: child.pid ?? -1,
+      output: () => output,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
