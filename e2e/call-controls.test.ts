@@ -85,6 +85,23 @@ describe('a three-person call with host controls', () => {
     }
   });
 
+  it('gets every participant hearing the others (audio level > 0)', async () => {
+    for (const page of [host, chromiumGuest, firefoxGuest]) {
+      // Chromium's fake microphone beeps once a second: keep the loudest sample.
+      let loudest = 0;
+      await waitFor(
+        async () => {
+          const levels = (await inbound(page)).filter((s) => s.kind === 'audio').map((s) => s.audioLevel);
+          loudest = Math.max(loudest, ...levels, 0);
+          return loudest;
+        },
+        (level) => level > 0,
+        20_000,
+      );
+      expect(loudest, page.browserName).toBeGreaterThan(0);
+    }
+  });
+
   it('marks an active speaker, picked by the server’s observer', async () => {
     // Whoever is dominant is a remote tile on the two other pages.
     const speakingTiles = async () => {
