@@ -2,17 +2,10 @@
 // deny, every remote video decoded, a screen share that appears and stops, a
 // host removing someone, and a leaving participant's tile disappearing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundStat } from '@parley/shared';
-import { registerViaApi } from './support/accounts.js';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
+import { decodingVideos, joinCall, loudestAudio, roomLink } from './support/call.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
-
-const inbound = async (page: TestPage): Promise<InboundStat[]> =>
-  (await page.evaluate(async () => (window.parleyDiagnostics ? await window.parleyDiagnostics() : undefined)))
-    ?.inbound ?? [];
-const decodingVideos = async (page: TestPage) =>
-  (await inbound(page)).filter((s) => s.kind === 'video' && s.framesDecoded > 0).length;
 const tiles = (page: TestPage) =>
   page.evaluate(() => [...document.querySelectorAll('figcaption')].map((c) => c.textContent ?? ''));
 const text = (page: TestPage) => page.evaluate(() => document.body.innerText);
@@ -24,14 +17,7 @@ describe('a three-person call with host controls', () => {
   let chromiumGuest: TestPage;
   let firefoxGuest: TestPage;
 
-  async function open(browser: TestBrowser, url: string, name: string): Promise<TestPage> {
-    const page = await browser.newPage();
-    await page.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
-    await page.goto(url);
-    await page.fill('Your name in this call', name);
-    await page.clickButton('Join call');
-    return page;
-  }
+  const open = (browser: TestBrowser, url: string, name: string) => joinCall(browser, server.baseUrl, url, name);
 
   beforeAll(async () => {
     server = await startServer();
@@ -40,11 +26,7 @@ describe('a three-person call with host controls', () => {
     const firefox = await launchFirefox(trust);
     browsers.push(chromium, firefox);
     host = await open(chromium, `${server.baseUrl}/call`, 'Hana');
-    const link = await waitFor(
-      () => host.evaluate(() => window.location.href),
-      (href) => href.includes('room='),
-      15_000,
-    );
+    const link = await roomLink(host);
     chromiumGuest = await open(chromium, link, 'Carl');
     firefoxGuest = await open(firefox, link, 'Fern');
   });
@@ -87,17 +69,7 @@ describe('a three-person call with host controls', () => {
 
   it('gets every participant hearing the others (audio level > 0)', async () => {
     for (const page of [host, chromiumGuest, firefoxGuest]) {
-      // Chromium's fake microphone beeps once a second: keep the loudest sample.
-      let loudest = 0;
-      await waitFor(
-        async () => {
-          const levels = (await inbound(page)).filter((s) => s.kind === 'audio').map((s) => s.audioLevel);
-          loudest = Math.max(loudest, ...levels, 0);
-          return loudest;
-        },
-        (level) => level > 0,
-        20_000,
-      );
+      const loudest = await loudestAudio(page);
       expect(loudest, page.browserName).toBeGreaterThan(0);
     }
   });

@@ -2,21 +2,10 @@
 // same room through the real server and mediasoup worker; each must decode the
 // other's video and hear the other's audio.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundStat } from '@parley/shared';
-import { registerViaApi } from './support/accounts.js';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
+import { inbound, joinCall, loudestAudio, roomLink, total } from './support/call.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
-
-async function inbound(page: TestPage): Promise<InboundStat[]> {
-  const diagnostics = await page.evaluate(async () =>
-    window.parleyDiagnostics ? await window.parleyDiagnostics() : undefined,
-  );
-  return diagnostics?.inbound ?? [];
-}
-
-const total = (stats: InboundStat[], kind: string, field: 'framesDecoded' | 'audioLevel') =>
-  stats.filter((s) => s.kind === kind).reduce((sum, s) => sum + s[field], 0);
 
 describe('one real call path: Chromium ⇄ mediasoup ⇄ Firefox', () => {
   let server: RunningServer;
@@ -28,23 +17,10 @@ describe('one real call path: Chromium ⇄ mediasoup ⇄ Firefox', () => {
     const trust = { trustedOrigin: server.baseUrl };
     browsers.push(await launchChromium(trust), await launchFirefox(trust));
     const [hostBrowser, guestBrowser] = browsers as [TestBrowser, TestBrowser];
-    // Chromium's user creates the call and becomes its host.
-    const host = await hostBrowser.newPage();
-    await host.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
-    await host.goto(`${server.baseUrl}/call`);
-    await host.fill('Your name in this call', 'Chromium host');
-    await host.clickButton('Join call');
-    const link = await waitFor(
-      () => host.evaluate(() => window.location.href),
-      (href) => href.includes('room='),
-      15_000,
-    );
-    // Firefox's user follows the link, waits in the lobby, and is let in.
-    const guest = await guestBrowser.newPage();
-    await guest.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
-    await guest.goto(link);
-    await guest.fill('Your name in this call', 'Firefox guest');
-    await guest.clickButton('Join call');
+    // Chromium's user creates the call and becomes its host; Firefox's user
+    // follows the link, waits in the lobby, and is let in.
+    const host = await joinCall(hostBrowser, server.baseUrl, `${server.baseUrl}/call`, 'Chromium host');
+    const guest = await joinCall(guestBrowser, server.baseUrl, await roomLink(host), 'Firefox guest');
     await host.clickButton('Admit Firefox guest');
     pages.push(host, guest);
   });
@@ -75,13 +51,7 @@ describe('one real call path: Chromium ⇄ mediasoup ⇄ Firefox', () => {
 
   it.each([0, 1])('browser %i hears the other browser’s audio', async (index) => {
     const page = pageAt(index);
-    // Chromium's fake microphone beeps once a second: sample until a beep lands.
-    let loudest = 0;
-    await waitFor(
-      async () => (loudest = Math.max(loudest, total(await inbound(page), 'audio', 'audioLevel'))),
-      () => loudest > 0,
-      20_000,
-    );
+    const loudest = await loudestAudio(page);
     expect(loudest, `${page.browserName} heard nothing`).toBeGreaterThan(0);
   });
 

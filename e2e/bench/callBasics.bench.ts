@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { afterAll, expect, it } from 'vitest';
-import type { InboundStat } from '@parley/shared';
+import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.js';
+import { decodingVideos, roomLink } from '../support/call.js';
 import { registerViaApi } from '../support/accounts.js';
-import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from '../support/browsers.js';
 import { startServer, type RunningServer } from '../support/startServer.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -27,13 +27,6 @@ function serverProcesses(pid: number): number[] {
   return [pid, ...children];
 }
 
-const decoded = async (page: TestPage) => {
-  const stats: InboundStat[] =
-    (await page.evaluate(async () => (window.parleyDiagnostics ? await window.parleyDiagnostics() : undefined)))
-      ?.inbound ?? [];
-  return stats.filter((s) => s.kind === 'video' && s.framesDecoded > 0).length;
-};
-
 let server: RunningServer | undefined;
 const browsers: TestBrowser[] = [];
 afterAll(async () => {
@@ -49,6 +42,7 @@ it('measures join-to-first-frame and server CPU for a three-person call', async 
   const firefox = await launchFirefox(trust);
   browsers.push(chromium, firefox);
 
+  // Like joinCall, but timed from the click on "Join call".
   const open = async (browser: TestBrowser, url: string, name: string) => {
     const page = await browser.newPage();
     await page.useSession(running.baseUrl, (await registerViaApi(running.baseUrl)).cookie);
@@ -60,11 +54,7 @@ it('measures join-to-first-frame and server CPU for a three-person call', async 
   };
 
   const host = await open(chromium, `${running.baseUrl}/call`, 'Host');
-  const link = await waitFor(
-    () => host.page.evaluate(() => window.location.href),
-    (h) => h.includes('room='),
-    15_000,
-  );
+  const link = await roomLink(host.page);
   const results: { who: string; firstFrameMs: number; admitClickMs: number }[] = [];
   for (const [browser, name] of [
     [chromium, 'Chromium guest'],
@@ -74,14 +64,14 @@ it('measures join-to-first-frame and server CPU for a three-person call', async 
     await host.page.clickButton(`Admit ${name}`);
     const admitClickMs = performance.now() - guest.started;
     await waitFor(
-      () => decoded(guest.page),
+      () => decodingVideos(guest.page),
       (n) => n >= 1,
       30_000,
     );
     results.push({ who: name, firstFrameMs: performance.now() - guest.started, admitClickMs });
   }
   await waitFor(
-    () => decoded(host.page),
+    () => decodingVideos(host.page),
     (n) => n >= 2,
     30_000,
   );

@@ -1,0 +1,56 @@
+// What browser tests do with the call page: join it, and read what it decodes.
+import type { InboundStat } from '@parley/shared';
+import { registerViaApi } from './accounts.js';
+import type { TestBrowser, TestPage } from './browsers.js';
+import { waitFor } from './waitFor.js';
+
+/** A fresh user opens `url` in `browser`, names themself and presses Join. */
+export async function joinCall(browser: TestBrowser, baseUrl: string, url: string, name: string): Promise<TestPage> {
+  const page = await browser.newPage();
+  await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
+  await page.goto(url);
+  await page.fill('Your name in this call', name);
+  await page.clickButton('Join call');
+  return page;
+}
+
+/** The share link, once the call page has put the room in the address bar. */
+export function roomLink(page: TestPage): Promise<string> {
+  return waitFor(
+    () => page.evaluate(() => window.location.href),
+    (href) => href.includes('room='),
+    15_000,
+  );
+}
+
+export async function inbound(page: TestPage): Promise<InboundStat[]> {
+  const diagnostics = await page.evaluate(async () =>
+    window.parleyDiagnostics ? await window.parleyDiagnostics() : undefined,
+  );
+  return diagnostics?.inbound ?? [];
+}
+
+export function total(stats: InboundStat[], kind: 'audio' | 'video', field: 'framesDecoded' | 'audioLevel'): number {
+  return stats.filter((s) => s.kind === kind).reduce((sum, s) => sum + s[field], 0);
+}
+
+/** How many remote videos have decoded at least one frame. */
+export async function decodingVideos(page: TestPage): Promise<number> {
+  return (await inbound(page)).filter((s) => s.kind === 'video' && s.framesDecoded > 0).length;
+}
+
+/** The loudest received audio level seen while polling (Chromium's fake microphone beeps once a second). */
+export async function loudestAudio(page: TestPage, timeoutMs = 20_000): Promise<number> {
+  let loudest = 0;
+  await waitFor(
+    async () =>
+      (loudest = Math.max(
+        loudest,
+        ...(await inbound(page)).filter((s) => s.kind === 'audio').map((s) => s.audioLevel),
+        0,
+      )),
+    () => loudest > 0,
+    timeoutMs,
+  );
+  return loudest;
+}
