@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ensureDebianPackages, parsePackageList } from './debian.mjs';
 import { cacheRoot, repoRoot } from './paths.mjs';
 import { run } from './run.mjs';
@@ -28,7 +28,9 @@ function runsHere(binary) {
 function cacheKey() {
   const version = JSON.parse(readFileSync(join(mediasoupDir, 'package.json'), 'utf8')).version;
   const hash = createHash('sha256');
-  for (const file of listFiles(buildScriptsDir)) hash.update(file).update(readFileSync(file));
+  // Paths relative to the scripts folder: the key must not depend on where the clone is.
+  for (const file of listFiles(buildScriptsDir))
+    hash.update(relative(buildScriptsDir, file)).update(readFileSync(file));
   return `${version}-${hash.digest('hex').slice(0, 12)}`;
 }
 
