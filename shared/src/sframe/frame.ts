@@ -1,0 +1,48 @@
+// SFrame encryption of one frame (RFC 9605 §4.4.3–4.4.4):
+//   frame = header ‖ AEAD(key, salt XOR CTR, aad = header ‖ metadata, payload)
+// `metadata` is what the SFU must read in clear (codec bytes); it is
+// authenticated, not encrypted, and not repeated inside the SFrame.
+import type { Bytes } from './bytes.js';
+import { concat, open, seal } from './aead.js';
+import { decodeHeader, encodeHeader } from './header.js';
+import type { SFrameKey } from './keySchedule.js';
+
+/** The nonce: the salt XOR the counter, right-aligned. */
+export function nonceFor(salt: Bytes, ctr: bigint): Bytes {
+  const nonce = salt.slice();
+  let value = ctr;
+  for (let i = nonce.length - 1; i >= 0 && value > 0n; i--) {
+    nonce[i] = (nonce[i] ?? 0) ^ Number(value & 0xffn);
+    value >>= 8n;
+  }
+  return nonce;
+}
+
+export async function encryptFrame(key: SFrameKey, ctr: bigint, metadata: Bytes, payload: Bytes): Promise<Bytes> {
+  const header = encodeHeader(key.kid, ctr);
+  const sealed = await seal(key.aead, nonceFor(key.salt, ctr), concat(header, metadata), payload);
+  return concat(header, sealed);
+}
+
+export type Decrypted = { kid: bigint; ctr: bigint; payload: Bytes };
+
+/** Why a frame was dropped; no plaintext leaves a failed check. */
+export type DecryptFailure = 'malformed' | 'unknown_key' | 'replayed' | 'authentication_failed';
+
+export async function decryptFrame(
+  keyFor: (kid: bigint) => SFrameKey | undefined,
+  frame: Bytes,
+  metadata: Bytes,
+): Promise<Decrypted | DecryptFailure> {
+  let header;
+  try {
+    header = decodeHeader(frame);
+  } catch {
+    return 'malformed';
+  }
+  const key = keyFor(header.kid);
+  if (!key) return 'unknown_key';
+  const aad = concat(frame.subarray(0, header.length), metadata);
+  const payload = await open(key.aead, nonceFor(key.salt, header.ctr), aad, frame.subarray(header.length));
+  return payload ? { kid: header.kid, ctr: header.ctr, payload } : 'authentication_failed';
+}
