@@ -8,7 +8,7 @@ import { type Account, type AuthRequest, type AuthResponse } from '@parley/share
 import { checkPassword } from '@parley/shared/password-policy';
 import { ClientError } from '../errors.js';
 import { coarseNowSeconds, type AccountEventKind, type Database } from '../store/index.js';
-import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password.js';
+import { hashPassword, prepareDecoy, verifyAgainstDecoy, verifyPassword } from './password.js';
 import { PendingStore } from './PendingStore.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from './recoveryCodes.js';
 import type { ServerKey } from './serverKey.js';
@@ -32,7 +32,10 @@ export class Accounts {
     private readonly db: Kysely<Database>,
     private readonly serverKey: ServerKey,
     private readonly sessions: Sessions,
-  ) {}
+  ) {
+    // Warm-up only: a failure here resurfaces on the first unknown-username login.
+    prepareDecoy().catch(() => undefined);
+  }
 
   async startRegistration({ username, password }: AuthRequest<'register'>): Promise<AuthResponse<'register'>> {
     const verdict = checkPassword(password, username);

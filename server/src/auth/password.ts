@@ -54,7 +54,14 @@ export function verifyPassword(hash: string, password: string): Promise<Password
 // A real hash of a random password: checked against when a username does not
 // exist, so an unknown username costs the same time as a wrong password.
 let decoyHash: Promise<string> | undefined;
+/** Makes the decoy hash ahead of time, so the first unknown username is not slower either. */
+export function prepareDecoy(): Promise<string> {
+  decoyHash ??= argon2.hash(crypto.randomUUID(), argon2Parameters).catch((error: unknown) => {
+    decoyHash = undefined; // try again next time rather than fail forever
+    throw error;
+  });
+  return decoyHash;
+}
 export async function verifyAgainstDecoy(password: string): Promise<void> {
-  decoyHash ??= argon2.hash(crypto.randomUUID(), argon2Parameters);
-  await verifyPassword(await decoyHash, password);
+  await verifyPassword(await prepareDecoy(), password);
 }

@@ -96,6 +96,33 @@ async function main() {
       enrolmentId: registered.enrolmentId,
       code: await generate({ secret: registered.totpSecret }),
     });
+    // An unknown username must cost what a wrong password costs (no account probing by timing).
+    // Interleaved, on fresh names, so neither side meets the per-account back-off.
+    const timeLogin = async (name: string) => {
+      const start = performance.now();
+      await (await post(baseUrl, '/api/login', { username: name, password: 'definitely not it' })).arrayBuffer();
+      return performance.now() - start;
+    };
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const known = `known${i}`;
+      const enrolment = (await (await post(baseUrl, '/api/register', { username: known, password })).json()) as {
+        enrolmentId: string;
+        totpSecret: string;
+      };
+      await post(baseUrl, '/api/register/confirm', {
+        enrolmentId: enrolment.enrolmentId,
+        code: await generate({ secret: enrolment.totpSecret }),
+      });
+      unknown.push(await timeLogin(`unknown${i}`));
+      wrong.push(await timeLogin(known));
+    }
+    unknown.sort((a, b) => a - b);
+    wrong.sort((a, b) => a - b);
+    process.stdout.write(
+      `failed login, median of 12: unknown username ${ms(percentile(unknown, 50))}, wrong password ${ms(percentile(wrong, 50))}\n`,
+    );
     const idleRss = process.memoryUsage().rss;
     process.stdout.write(`server RSS at rest: ${mib(idleRss)} (server and load generator share this process)\n`);
     process.stdout.write('concurrent logins | ok | "try again later" | median | p95 | max | wall | peak RSS\n');
