@@ -51,7 +51,14 @@ export function CallPage() {
   useEffect(() => {
     if (!session) return;
     exposeDiagnostics(session);
-    return () => session.close();
+    // Closing the tab is hanging up: say so, rather than hold the place for
+    // the reconnection grace period.
+    const hangUp = () => session.close();
+    window.addEventListener('pagehide', hangUp);
+    return () => {
+      window.removeEventListener('pagehide', hangUp);
+      session.close();
+    };
   }, [session]);
 
   async function join(name: string, local: MediaStream) {
