@@ -52,10 +52,11 @@ export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<
     headless: true,
     args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${trustedOrigin}`],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   return {
     name: 'chromium',
     newPage: async () => {
+      // A context per page: each page is its own person, with its own cookies.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       return {
         browserName: 'chromium',
@@ -95,13 +96,15 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
   return {
     name: 'firefox',
     newPage: async () => {
-      const page = await browser.newPage();
+      // A context per page: each page is its own person, with its own cookies.
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
       return {
         browserName: 'firefox',
         goto: async (url) => void (await page.goto(url)),
         useSession: async (baseUrl, cookie) => {
           const [name = '', value = ''] = cookie.split('=');
-          await browser.setCookie({
+          await context.setCookie({
             name,
             value,
             domain: new URL(baseUrl).hostname,

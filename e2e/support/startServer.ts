@@ -16,6 +16,8 @@ export type RunningServer = {
   clientAddress: string;
   /** The server's process id (its mediasoup workers are its children). */
   pid: number;
+  /** Cuts every open TCP connection to the server (signaling, not media), like a network failure. */
+  cutConnections: () => void;
   output: () => string;
   stop: () => Promise<void>;
 };
@@ -53,6 +55,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       baseUrl: `http://${host.address}:${port}`,
       clientAddress: host.clientAddress,
       pid: child.pid ?? -1,
+      cutConnections: () => host.cutTcp(port),
       output: () => output,
       stop,
     };

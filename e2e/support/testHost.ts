@@ -14,6 +14,8 @@ export type TestHost = {
   readonly clientAddress: string;
   /** The command and arguments that run `command` inside the namespace. */
   wrap(command: string, args: string[]): [string, string[]];
+  /** Cuts every established TCP connection to `port` inside the host, as a network failure would (ss -K). */
+  cutTcp(port: number): void;
   remove(): void;
 };
 
@@ -72,6 +74,7 @@ export function createTestHost(): TestHost {
     address,
     clientAddress: `${subnet}.1`,
     wrap: (command, args) => ['ip', ['netns', 'exec', name, command, ...args]],
+    cutTcp: (port) => void ip('netns', 'exec', name, 'ss', '-K', 'state', 'established', `( sport = :${port} )`),
     remove: () => {
       // Deleting the namespace deletes the veth pair with it.
       if (ip('netns', 'list').includes(name)) ip('netns', 'del', name);
