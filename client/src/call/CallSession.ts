@@ -89,6 +89,39 @@ export class CallSession {
     local: MediaStream,
     onWaiting: () => void,
   ): Promise<CallSession> {
+    // Events can arrive while the device and transports are still being set
+    // up (someone starts their camera just after we are admitted): listen
+    // from the start and hold them until the session exists.
+    let ready: CallSession | undefined = undefined;
+    const early: ((session: CallSession) => void)[] = [];
+    const whenReady = (apply: (session: CallSession) => void) => (ready ? apply(ready) : early.push(apply));
+    const known = (participant: { peerId: string; displayName: string; isHost: boolean }) =>
+      whenReady((session) => {
+        if (participant.peerId === session.peerId) session.#update({ isHost: participant.isHost });
+        else session.#people.set(participant.peerId, participant);
+        session.#publish();
+      });
+    signaling.on('participantJoined', known);
+    signaling.on('participantUpdated', known);
+    signaling.on('roomLocked', ({ locked }) => whenReady((s) => s.#update({ locked })));
+    signaling.on('activeSpeaker', ({ peerId }) => whenReady((s) => s.#update({ activeSpeaker: peerId })));
+    signaling.on('serverInfo', () => whenReady((s) => s.#update({ updateAvailable: signaling.updateAvailable })));
+    signaling.on('mutedByHost', ({ producerId }) => whenReady((s) => s.#local.pausedByHost(producerId)));
+    signaling.on('producerPaused', ({ producerId, paused }) =>
+      whenReady((s) => {
+        if (paused) s.#pausedProducers.add(producerId);
+        else s.#pausedProducers.delete(producerId);
+        s.#publish();
+      }),
+    );
+    signaling.on('lobbyChanged', ({ waiting }) => whenReady((s) => s.#update({ lobby: waiting })));
+    signaling.on('leftCall', ({ reason }) => whenReady((s) => (s.#update({ left: reason }), s.close())));
+    signaling.on('producerAdded', (producer) => whenReady((s) => void s.#consume(producer)));
+    signaling.on('producerClosed', ({ producerId }) =>
+      whenReady((s) => s.#dropConsumersOf((c) => c.producerId === producerId)),
+    );
+    signaling.on('peerLeft', ({ peerId }) => whenReady((s) => s.#dropConsumersOf((_, owner) => owner === peerId)));
+
     const reply = await signaling.request('join', request);
     const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
     const device = await Device.factory();
@@ -108,29 +141,8 @@ export class CallSession {
     signaling.onReconnect(() => void session.#resume());
     for (const participant of joined.participants) session.#people.set(participant.peerId, participant);
     session.#update({ activeSpeaker: joined.activeSpeaker });
-
-    const known = (participant: { peerId: string; displayName: string; isHost: boolean }) => {
-      if (participant.peerId === session.peerId) session.#update({ isHost: participant.isHost });
-      else session.#people.set(participant.peerId, participant);
-      session.#publish();
-    };
-    signaling.on('participantJoined', known);
-    signaling.on('participantUpdated', known);
-    signaling.on('roomLocked', ({ locked }) => session.#update({ locked }));
-    signaling.on('activeSpeaker', ({ peerId }) => session.#update({ activeSpeaker: peerId }));
-    signaling.on('serverInfo', () => session.#update({ updateAvailable: signaling.updateAvailable }));
-    signaling.on('mutedByHost', ({ producerId }) => session.#local.pausedByHost(producerId));
-    signaling.on('producerPaused', ({ producerId, paused }) => {
-      if (paused) session.#pausedProducers.add(producerId);
-      else session.#pausedProducers.delete(producerId);
-      session.#publish();
-    });
-    signaling.on('lobbyChanged', ({ waiting }) => session.#update({ lobby: waiting }));
-    signaling.on('leftCall', ({ reason }) => (session.#update({ left: reason }), session.close()));
-
-    signaling.on('producerAdded', (producer) => void session.#consume(producer));
-    signaling.on('producerClosed', ({ producerId }) => session.#dropConsumersOf((c) => c.producerId === producerId));
-    signaling.on('peerLeft', ({ peerId }) => session.#dropConsumersOf((_, owner) => owner === peerId));
+    ready = session;
+    for (const apply of early.splice(0)) apply(session);
 
     for (const track of local.getTracks())
       await session.#local.publish(track, track.kind === 'audio' ? 'microphone' : 'camera');
