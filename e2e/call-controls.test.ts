@@ -3,12 +3,11 @@
 // host removing someone, and a leaving participant's tile disappearing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
-import { decodingVideos, joinCall, loudestAudio, roomLink } from './support/call.js';
+import { decodingVideos, joinCall, loudestAudio, roomLink, pageText } from './support/call.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
 const tiles = (page: TestPage) =>
   page.evaluate(() => [...document.querySelectorAll('figcaption')].map((c) => c.textContent ?? ''));
-const text = (page: TestPage) => page.evaluate(() => document.body.innerText);
 
 describe('a three-person call with host controls', () => {
   let server: RunningServer;
@@ -38,7 +37,7 @@ describe('a three-person call with host controls', () => {
   it('keeps guests waiting until the host admits them', async () => {
     expect(
       await waitFor(
-        () => text(firefoxGuest),
+        () => pageText(firefoxGuest),
         (t) => t.includes('Waiting for the host'),
         15_000,
       ),
@@ -47,7 +46,7 @@ describe('a three-person call with host controls', () => {
     await host.clickButton('Admit Fern');
     expect(
       await waitFor(
-        () => text(host),
+        () => pageText(host),
         (t) => t.includes('In this call (3)'),
         20_000,
       ),
@@ -104,14 +103,14 @@ describe('a three-person call with host controls', () => {
     await host.clickButton('Mute Fern');
     expect(
       await waitFor(
-        () => text(firefoxGuest),
+        () => pageText(firefoxGuest),
         (t) => t.includes('A host muted you'),
         15_000,
       ),
     ).toContain('A host muted you');
     expect(
       await waitFor(
-        () => text(chromiumGuest),
+        () => pageText(chromiumGuest),
         (t) => t.includes('Fern — muted'),
         15_000,
       ),
@@ -122,7 +121,7 @@ describe('a three-person call with host controls', () => {
     await host.clickButton('Remove Fern');
     expect(
       await waitFor(
-        () => text(firefoxGuest),
+        () => pageText(firefoxGuest),
         (t) => t.includes('removed you'),
         15_000,
       ),
@@ -142,7 +141,7 @@ describe('a three-person call with host controls', () => {
     await host.clickButton('Deny Late');
     expect(
       await waitFor(
-        () => text(late),
+        () => pageText(late),
         (t) => t.includes('did not let you in'),
         15_000,
       ),

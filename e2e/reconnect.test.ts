@@ -3,12 +3,11 @@
 // their place, media keeps flowing, and later changes still reach them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
-import { inbound, joinCall, roomLink } from './support/call.js';
+import { inbound, joinCall, roomLink, pageText } from './support/call.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
 
 const bytesIn = async (page: TestPage) => (await inbound(page)).reduce((sum, s) => sum + s.bytesReceived, 0);
-const text = (page: TestPage) => page.evaluate(() => document.body.innerText);
 
 describe('recovery from a dropped signaling connection', () => {
   let server: RunningServer;
@@ -52,17 +51,17 @@ describe('recovery from a dropped signaling connection', () => {
     // lost with it, as a person's click would be: try again every 2 s.
     const mutedSeen = await waitFor(
       async () => {
-        if (!(await text(guest)).includes('A host muted you')) {
+        if (!(await pageText(guest)).includes('A host muted you')) {
           await host.clickButton('Mute Guest');
           await new Promise((resolve) => setTimeout(resolve, 2000));
         }
-        return text(guest);
+        return pageText(guest);
       },
       (t) => t.includes('A host muted you'),
       30_000,
     );
     expect(mutedSeen).toContain('A host muted you');
     process.stdout.write(`signaling recovered and a host action arrived ${Date.now() - cutAt} ms after the cut\n`);
-    expect(await text(host)).toContain('In this call (2)');
+    expect(await pageText(host)).toContain('In this call (2)');
   });
 });

@@ -54,3 +54,8 @@ export async function loudestAudio(page: TestPage, timeoutMs = 20_000): Promise<
   );
   return loudest;
 }
+
+/** Everything the page shows, as a person reads it. */
+export function pageText(page: TestPage): Promise<string> {
+  return page.evaluate(() => document.body.innerText);
+}

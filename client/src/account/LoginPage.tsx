@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { callAuth } from '../api/authClient.js';
-import { ErrorMessage, Field, OneTimeCodeField, PasswordField } from '../ui/Field.js';
+import { ErrorMessage, Field, OneTimeCodeField, PasswordField, UsernameField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
 
 /** Password first, then a code from the authenticator app or a recovery code. */
@@ -23,14 +23,7 @@ function Password({ onDone }: { onDone: (loginId: string) => void }) {
   return (
     <form onSubmit={onSubmit} aria-labelledby="login-title">
       <h2 id="login-title">Log in</h2>
-      <Field
-        label="Username"
-        name="username"
-        autoComplete="username"
-        required
-        value={username}
-        onChange={(e) => setUsername(e.target.value)}
-      />
+      <UsernameField value={username} onChange={setUsername} />
       <PasswordField
         label="Password"
         name="password"

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { AuthResponse } from '@parley/shared';
 import { Link } from 'wouter';
 import { callAuth } from '../api/authClient.js';
-import { ErrorMessage, Field, OneTimeCodeField, PasswordField } from '../ui/Field.js';
+import { ErrorMessage, OneTimeCodeField, PasswordField, UsernameField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { StrengthMeter, useStrength } from './StrengthMeter.js';
@@ -43,14 +43,7 @@ function ChooseStep({ onDone }: { onDone: (enrolment: AuthResponse<'register'>) 
     <form onSubmit={onSubmit} aria-labelledby="register-title">
       <h2 id="register-title">Create an account (step 1 of 3)</h2>
       <p>Parley asks for a username and a password only: no e-mail, no phone number, no real name.</p>
-      <Field
-        label="Username"
-        name="username"
-        autoComplete="username"
-        required
-        value={username}
-        onChange={(e) => setUsername(e.target.value)}
-      />
+      <UsernameField value={username} onChange={setUsername} />
       <PasswordField
         label="Password"
         name="password"

@@ -48,3 +48,17 @@ export function OneTimeCodeField({ onChange, ...props }: ValueProps) {
     />
   );
 }
+
+/** The username input, the same on every form that asks for it. */
+export function UsernameField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <Field
+      label="Username"
+      name="username"
+      autoComplete="username"
+      required
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
