@@ -14,7 +14,8 @@ import { createLogger } from './logging/index.js';
 import { RoomRegistry } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
-import { WorkerPool } from './sfu/index.js';
+import { MediaTap, WorkerPool } from './sfu/index.js';
+import { IdentityKeys } from './e2ee/IdentityKeys.js';
 import { attachSignaling, type ParleyIo } from './signaling/index.js';
 
 const log = createLogger('ParleyServer');
@@ -34,6 +35,7 @@ export class ParleyServer {
     private readonly rooms: RoomRegistry,
     private readonly http: HttpServer,
     private readonly io: ParleyIo,
+    private readonly tap: MediaTap | undefined,
   ) {}
 
   static async create(config: Config): Promise<ParleyServer> {
@@ -41,6 +43,7 @@ export class ParleyServer {
     const serverKey = await loadServerKey(config.dataDir);
     const store = await openDatabase(storeLocation(config.dataDir, config.databaseUrl));
     let pool: WorkerPool | undefined;
+    let tap: MediaTap | undefined;
     try {
       pool = await WorkerPool.create(config.media.workers);
       const workers = pool;
@@ -50,7 +53,12 @@ export class ParleyServer {
         secure: config.sessions.secureCookies,
         maxAgeSeconds: config.sessions.absoluteSeconds,
       });
-      const rooms = new RoomRegistry(pool, config.media);
+      const identityKeys = new IdentityKeys(store.db);
+      tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
+      const rooms = new RoomRegistry(pool, config.media, {
+        rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
+        ...(tap ? { onProducer: tap.onProducer } : {}),
+      });
       const http = createHttpServer(
         config.clientDir,
         () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
@@ -100,11 +108,12 @@ export class ParleyServer {
         });
       });
       const stopMaintenance = startMaintenance(store.db, sessions);
-      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io);
+      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap);
       log.info({ port: server.port }, 'listening');
       return server;
     } catch (error) {
       pool?.close();
+      tap?.close();
       await store.db.destroy();
       throw error;
     }
@@ -124,6 +133,7 @@ export class ParleyServer {
     this.rooms.closeAll();
     await this.io.close(); // also closes the HTTP server
     this.pool.close();
+    this.tap?.close();
     this.stopMaintenance();
     await this.store.db.destroy();
     log.info('closed');

@@ -11,6 +11,8 @@ import { roomFromLocation, writeRoomToLocation } from '../ui/roomLink.js';
 import { VideoTile } from '../ui/VideoTile.js';
 import { exposeDiagnostics } from '../ui/diagnostics.js';
 import { PreJoin } from './PreJoin.js';
+import { EncryptionStatus } from '../e2ee/ui/EncryptionStatus.js';
+import { TileSecurity } from '../e2ee/ui/TileSecurity.js';
 
 type State =
   | { phase: 'idle'; error?: string }
@@ -36,6 +38,7 @@ const emptyView: CallView = {
   activeSpeaker: undefined,
   updateAvailable: false,
   left: undefined,
+  e2ee: { mode: 'on', sending: 'waiting', securityCode: '', peers: {}, alerts: [] },
 };
 
 export function CallPage() {
@@ -103,6 +106,7 @@ export function CallPage() {
               A newer version of Parley is available. <a href={window.location.href}>Reload</a> when convenient.
             </p>
           )}
+          <EncryptionStatus session={state.session} view={view} />
           <ConnectionIndicator session={state.session} />
           <p className="room">
             Invite others with this link: <code>{window.location.href}</code>
@@ -121,6 +125,11 @@ export function CallPage() {
                   tracks={camera}
                   muted={false}
                   speaking={participant.peerId === view.activeSpeaker}
+                  badge={
+                    view.e2ee.mode === 'on' ? (
+                      <TileSecurity security={view.e2ee.peers[participant.peerId]} />
+                    ) : undefined
+                  }
                   onWidth={cameraConsumer ? (width) => state.session.preferLayerFor(cameraConsumer, width) : undefined}
                 />,
                 ...(screen.length > 0

@@ -8,10 +8,12 @@ import {
   type Diagnostics,
   type InboundStat,
   type MediaSource,
+  type Participant,
   type RemoteProducer,
   type ServerEventOf,
 } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { CallEncryption, type E2eeView } from '../e2ee/CallEncryption.js';
 import { LocalMedia, type LocalState } from './LocalMedia.js';
 
 export type RemoteParticipant = {
@@ -39,6 +41,8 @@ export type CallView = {
   updateAvailable: boolean;
   /** Set when we are out of the call: removed, or the host ended it. */
   left: LeftReason | undefined;
+  /** End-to-end encryption: lock states, security code, verification. */
+  e2ee: E2eeView;
 };
 
 export class LeftCallError extends Error {
@@ -53,7 +57,7 @@ type Listener = () => void;
 export class CallSession {
   readonly #consumers = new Map<string, { consumer: types.Consumer; peerId: string; source: MediaSource }>();
   readonly #listeners = new Set<Listener>();
-  readonly #people = new Map<string, { displayName: string; isHost: boolean }>();
+  readonly #people = new Map<string, Participant>();
   readonly #pausedProducers = new Set<string>();
   readonly #local: LocalMedia;
   #view: CallView;
@@ -68,8 +72,14 @@ export class CallSession {
     isHost: boolean,
     private readonly roomId: string,
     private resumeToken: string,
+    private readonly encryption: CallEncryption | undefined,
   ) {
-    this.#local = new LocalMedia(signaling, sendTransport, () => this.#update({ local: this.#local.state }));
+    this.#local = new LocalMedia(
+      signaling,
+      sendTransport,
+      () => this.#update({ local: this.#local.state }),
+      encryption ? (sender, kind) => encryption.protectSender(sender, kind) : undefined,
+    );
     this.#view = {
       participants: [],
       lobby: [],
@@ -79,6 +89,7 @@ export class CallSession {
       activeSpeaker: undefined,
       updateAvailable: signaling.updateAvailable,
       left: undefined,
+      e2ee: encryption?.view ?? { mode: 'off-for-testing' },
     };
   }
 
@@ -95,7 +106,7 @@ export class CallSession {
     let ready: CallSession | undefined = undefined;
     const early: ((session: CallSession) => void)[] = [];
     const whenReady = (apply: (session: CallSession) => void) => (ready ? apply(ready) : early.push(apply));
-    const known = (participant: { peerId: string; displayName: string; isHost: boolean }) =>
+    const known = (participant: Participant) =>
       whenReady((session) => {
         if (participant.peerId === session.peerId) session.#update({ isHost: participant.isHost });
         else session.#people.set(participant.peerId, participant);
@@ -120,14 +131,27 @@ export class CallSession {
     signaling.on('producerClosed', ({ producerId }) =>
       whenReady((s) => s.#dropConsumersOf((c) => c.producerId === producerId)),
     );
-    signaling.on('peerLeft', ({ peerId }) => whenReady((s) => s.#dropConsumersOf((_, owner) => owner === peerId)));
+    signaling.on('peerLeft', ({ peerId }) =>
+      whenReady((s) => (s.encryption?.peerLeft(peerId), s.#dropConsumersOf((_, owner) => owner === peerId))),
+    );
+    signaling.on('e2eeAnnounced', ({ peerId, ...announcement }) =>
+      whenReady((s) => {
+        const participant = s.#people.get(peerId);
+        if (participant) s.encryption?.addPeer(participant, announcement);
+      }),
+    );
+    signaling.on('e2eeRelayed', ({ from, box }) => whenReady((s) => s.encryption?.receiveBox(from, box)));
+    // Refuses to go on without end-to-end encryption (unless switched off for a test).
+    let onEncryptionChange = () => undefined as void;
+    const encryption = await CallEncryption.create(() => onEncryptionChange());
 
     const reply = await signaling.request('join', request);
     const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
     const device = await Device.factory();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-    const sendTransport = await createTransport(signaling, device, 'send', joined.iceServers);
-    const recvTransport = await createTransport(signaling, device, 'recv', joined.iceServers);
+    const insertable = encryption?.needsInsertableStreams ?? false;
+    const sendTransport = await createTransport(signaling, device, 'send', joined.iceServers, insertable);
+    const recvTransport = await createTransport(signaling, device, 'recv', joined.iceServers, insertable);
     const session = new CallSession(
       signaling,
       device,
@@ -137,10 +161,22 @@ export class CallSession {
       joined.isHost,
       request.roomId,
       joined.resumeToken,
+      encryption,
     );
     signaling.onReconnect(() => void session.#resume());
     for (const participant of joined.participants) session.#people.set(participant.peerId, participant);
     session.#update({ activeSpeaker: joined.activeSpeaker });
+    if (encryption) {
+      onEncryptionChange = () => session.#update({ e2ee: encryption.view });
+      await encryption.start({
+        signaling,
+        self: { peerId: joined.peerId, slot: joined.keySlot, accountId: joined.accountId },
+        roomId: request.roomId,
+        onReceiveKey: (peerId) => session.#requestKeyFrames(peerId),
+      });
+      for (const participant of joined.participants)
+        if (participant.e2ee) encryption.addPeer(participant, participant.e2ee);
+    }
     ready = session;
     for (const apply of early.splice(0)) apply(session);
 
@@ -195,6 +231,20 @@ export class CallSession {
     this.#update({ locked });
   }
 
+  /** After we get someone's key: their next keyframe lets the picture start at once. */
+  #requestKeyFrames(peerId: string): void {
+    for (const { consumer, peerId: owner } of this.#consumers.values()) {
+      if (owner !== peerId || consumer.kind !== 'video') continue;
+      // Without it the picture starts at their next regular keyframe instead.
+      this.signaling.request('requestKeyFrame', { consumerId: consumer.id }).catch(() => undefined);
+    }
+  }
+
+  /** Marks a participant's identity key as verified (after comparing emoji). */
+  async markVerified(peerId: string): Promise<void> {
+    await this.encryption?.markVerified(peerId);
+  }
+
   async endCall(): Promise<void> {
     await this.signaling.request('endCall', {});
   }
@@ -232,6 +282,7 @@ export class CallSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.encryption?.close();
     this.#local.close();
     this.sendTransport.close();
     this.recvTransport.close();
@@ -250,7 +301,10 @@ export class CallSession {
       });
       this.resumeToken = state.resumeToken;
       this.#people.clear();
-      for (const participant of state.participants) this.#people.set(participant.peerId, participant);
+      for (const participant of state.participants) {
+        this.#people.set(participant.peerId, participant);
+        if (participant.e2ee) this.encryption?.addPeer(participant, participant.e2ee);
+      }
       const live = new Set(state.producers.map((p) => p.producerId));
       this.#dropConsumersOf((consumer) => !live.has(consumer.producerId));
       const have = new Set([...this.#consumers.values()].map((entry) => entry.consumer.producerId));
@@ -275,6 +329,12 @@ export class CallSession {
       producerId: offer.producerId,
       kind: offer.kind,
       rtpParameters: offer.rtpParameters,
+      ...(this.encryption
+        ? {
+            onRtpReceiver: (receiver: RTCRtpReceiver) =>
+              this.encryption?.protectReceiver(receiver, offer.kind, producer.peerId),
+          }
+        : {}),
     });
     this.#consumers.set(consumer.id, { consumer, peerId: producer.peerId, source: producer.source });
     await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
@@ -327,6 +387,7 @@ async function createTransport(
   device: Device,
   direction: 'send' | 'recv',
   iceServers: RTCIceServer[],
+  insertableStreams: boolean,
 ) {
   const created = await signaling.request('createTransport', { direction });
   const options = {
@@ -337,6 +398,9 @@ async function createTransport(
     // No STUN: the SFU's own candidates are all a browser needs. TURN only
     // when the operator configured a relay.
     iceServers,
+    ...(insertableStreams
+      ? { additionalSettings: { encodedInsertableStreams: true } as Partial<RTCConfiguration> }
+      : {}),
   };
   const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
   // When the network changes under us, ICE fails: ask the server for new ICE

@@ -24,6 +24,8 @@ export class LocalMedia {
     private readonly signaling: SignalingClient,
     private readonly transport: types.Transport,
     private readonly onChange: () => void,
+    /** Attaches end-to-end encryption to a sender before it carries a frame. */
+    private readonly protect: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined,
   ) {}
 
   get state(): LocalState {
@@ -39,6 +41,9 @@ export class LocalMedia {
     const producer = await this.transport.produce({
       track,
       appData: { source },
+      ...(this.protect
+        ? { onRtpSender: (sender: RTCRtpSender) => this.protect?.(sender, track.kind === 'audio' ? 'audio' : 'video') }
+        : {}),
       ...(source === 'camera' ? { encodings: cameraEncodings } : {}),
     });
     this.#producers.set(source, producer);

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 type Props = {
   label: string;
@@ -8,10 +8,12 @@ type Props = {
   speaking?: boolean;
   /** Told the tile's width whenever it changes (to pick a simulcast layer). */
   onWidth?: (width: number) => void;
+  /** Shown under the name: the encryption state of this participant's streams. */
+  badge?: ReactNode;
 };
 
 /** One participant: their video, and their audio unless it is our own. */
-export function VideoTile({ label, tracks, muted, speaking = false, onWidth }: Props) {
+export function VideoTile({ label, tracks, muted, speaking = false, onWidth, badge }: Props) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current) video.current.srcObject = new MediaStream(tracks);
@@ -29,6 +31,7 @@ export function VideoTile({ label, tracks, muted, speaking = false, onWidth }: P
       <figcaption>
         {label}
         {speaking && <span className="visually-hidden"> (speaking)</span>}
+        {badge && <> {badge}</>}
       </figcaption>
     </figure>
   );

@@ -175,6 +175,11 @@ export class Accounts {
       .select(['id', 'created_at', 'last_active_at', 'expires_at'])
       .where('user_id', '=', userId)
       .execute();
+    const identityKeys = await this.db
+      .selectFrom('identity_keys')
+      .select(['public_key', 'first_used_at', 'last_used_at'])
+      .where('user_id', '=', userId)
+      .execute();
     return {
       exportedAt: new Date().toISOString(),
       note: 'Everything Parley stores about you. Times are Unix seconds. Nothing about your calls is ever stored.',
@@ -194,6 +199,11 @@ export class Accounts {
         expiresAt: s.expires_at,
       })),
       events,
+      deviceIdentityKeys: identityKeys.map((k) => ({
+        publicKey: k.public_key,
+        firstUsedAt: k.first_used_at,
+        lastUsedAt: k.last_used_at,
+      })),
     };
   }
 
@@ -221,12 +231,12 @@ export class Accounts {
     return codes;
   }
 
-  /** Immediate and complete: the user row and, with it (cascade), sessions, codes and events. */
+  /** Immediate and complete: the user row and, with it (cascade), sessions, codes, events and device keys. */
   async deleteAccount(userId: string, request: AuthRequest<'deleteAccount'>): Promise<void> {
     await this.#reauthenticate(userId, request.password);
     await this.sessions.revokeAll(userId); // first, so live calls of this user are cut too
     await this.db.transaction().execute(async (trx) => {
-      for (const table of ['sessions', 'recovery_codes', 'account_events'] as const) {
+      for (const table of ['sessions', 'recovery_codes', 'account_events', 'identity_keys'] as const) {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();
       }
       await trx.deleteFrom('users').where('id', '=', userId).execute();

@@ -56,6 +56,8 @@ const EnvSchema = z
     PARLEY_MIN_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
     /** Clients older than this are offered the update. */
     PARLEY_CURRENT_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
+    /** TEST ONLY: write every forwarded RTP packet to this file, to prove it is ciphertext. */
+    PARLEY_TEST_MEDIA_TAP: z.string().min(1).max(4096).optional(),
   })
   .refine((env) => env.PARLEY_RTC_MIN_PORT <= env.PARLEY_RTC_MAX_PORT, {
     message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT',
@@ -73,6 +75,8 @@ export type Config = {
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
   databaseUrl: string | undefined;
   clientVersions: { minimum: string; current: string };
+  /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
+  testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number; secureCookies: boolean };
   media: {
     workers: number;
@@ -103,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PARLEY_LOG_LEVEL,
     databaseUrl: e.PARLEY_DATABASE_URL,
     clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
+    testMediaTap: e.PARLEY_TEST_MEDIA_TAP === undefined ? undefined : resolve(e.PARLEY_TEST_MEDIA_TAP),
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
       absoluteSeconds: e.PARLEY_SESSION_MAX_DAYS * 86400,

@@ -3,7 +3,7 @@
 // name another peer's objects, because every lookup goes through these maps.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
+import type { E2eeAnnouncement, MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
 import { LimitError, NotFoundError } from '../errors.js';
 import { limits } from './limits.js';
 
@@ -15,6 +15,10 @@ export class Peer {
   readonly id = randomUUID();
   /** Set by the room: hosts admit, remove and end; the room's creator is one. */
   isHost = false;
+  /** Set by the room on admission: this peer's number in SFrame key ids. */
+  keySlot = 0;
+  /** This peer's public E2EE keys for the call, once announced. */
+  e2ee: E2eeAnnouncement | undefined;
   readonly #transports = new Map<string, types.WebRtcTransport>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();

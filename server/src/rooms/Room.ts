@@ -29,6 +29,14 @@ export type MediaNetwork = {
 
 export type RoomEvents = { close: [] };
 
+/** What a room needs from outside the call. */
+export type RoomHooks = {
+  /** Records a device's public identity key under its account. */
+  rememberIdentityKey(userId: string, publicKey: string): Promise<void>;
+  /** Test-only media tap (PARLEY_TEST_MEDIA_TAP): sees every new producer. */
+  onProducer?: (router: types.Router, producer: types.Producer<ProducerAppData>) => void;
+};
+
 /** A room nobody enters closes after this long. */
 const unusedRoomMs = 10 * 60_000;
 
@@ -55,6 +63,7 @@ export class Room extends EventEmitter<RoomEvents> {
     private readonly router: types.Router,
     private readonly network: MediaNetwork,
     hostUserId: string,
+    private readonly hooks: RoomHooks,
   ) {
     super();
     this.#hostUserIds = new Set([hostUserId]);
@@ -244,6 +253,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const appData: ProducerAppData = { peerId: peer.id, source: request.source };
     const producer = await transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData });
     peer.addProducer(producer);
+    this.hooks.onProducer?.(this.router, producer);
     if (request.source === 'microphone') {
       await (await this.#speakerObserver).addProducer({ producerId: producer.id });
     }
@@ -297,6 +307,34 @@ export class Room extends EventEmitter<RoomEvents> {
     return {};
   }
 
+  async requestKeyFrame(peer: Peer, request: RequestOf<'requestKeyFrame'>): Promise<ResponseOf<'requestKeyFrame'>> {
+    const consumer = peer.consumer(request.consumerId);
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    return {};
+  }
+
+  /**
+   * E2EE keys: public keys only, relayed as they are. Receivers check the
+   * signature themselves; the server records the identity key for the account.
+   */
+  async announceE2ee(peer: Peer, announcement: RequestOf<'announceE2ee'>): Promise<ResponseOf<'announceE2ee'>> {
+    this.#assertAdmitted(peer);
+    await this.hooks.rememberIdentityKey(peer.userId, announcement.identityKey);
+    peer.e2ee = { ...announcement };
+    for (const other of this.#peers.values())
+      if (other !== peer) other.notify('e2eeAnnounced', { ...announcement, peerId: peer.id });
+    return {};
+  }
+
+  /** An opaque box for one participant (sender keys, receipts): the server cannot open it. */
+  relayE2ee(peer: Peer, request: RequestOf<'relayE2ee'>): ResponseOf<'relayE2ee'> {
+    this.#assertAdmitted(peer);
+    const target = this.#peers.get(request.to);
+    if (!target || target === peer) throw new NotFoundError('participant');
+    target.notify('e2eeRelayed', { from: peer.id, box: request.box });
+    return {};
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -313,6 +351,10 @@ export class Room extends EventEmitter<RoomEvents> {
     clearTimeout(this.#unusedTimer);
     peer.isHost = this.#hostUserIds.has(peer.userId);
     const others = [...this.#peers.values()];
+    const taken = new Set(others.map((other) => other.keySlot));
+    let slot = 0;
+    while (taken.has(slot)) slot++;
+    peer.keySlot = slot;
     this.#peers.set(peer.id, peer);
     const joined = describeParticipant(peer);
     for (const other of others) other.notify('participantJoined', joined);
@@ -323,6 +365,8 @@ export class Room extends EventEmitter<RoomEvents> {
     return {
       peerId: peer.id,
       isHost: peer.isHost,
+      accountId: peer.userId,
+      keySlot: peer.keySlot,
       // mediasoup types codec parameters loosely; our schema is the contract.
       routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.router.rtpCapabilities),
       producers: others.flatMap(describeProducers),
@@ -365,7 +409,14 @@ function describeProducer(producer: types.Producer<ProducerAppData>): RemoteProd
 }
 
 function describeParticipant(peer: Peer): Participant {
-  return { peerId: peer.id, displayName: peer.displayName, isHost: peer.isHost };
+  return {
+    peerId: peer.id,
+    displayName: peer.displayName,
+    isHost: peer.isHost,
+    accountId: peer.userId,
+    keySlot: peer.keySlot,
+    ...(peer.e2ee ? { e2ee: peer.e2ee } : {}),
+  };
 }
 
 function describeProducers(peer: Peer): RemoteProducer[] {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '../errors.js';
 import type { WorkerPool } from '../sfu/index.js';
-import { Room, type MediaNetwork } from './Room.js';
+import { Room, type MediaNetwork, type RoomHooks } from './Room.js';
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
@@ -12,6 +12,7 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly network: MediaNetwork,
+    private readonly hooks: RoomHooks,
   ) {}
 
   get size(): number {
@@ -20,7 +21,7 @@ export class RoomRegistry {
 
   async create(hostUserId: string): Promise<Room> {
     const id = randomBytes(16).toString('base64url');
-    const room = new Room(id, await this.pool.createRouter(), this.network, hostUserId);
+    const room = new Room(id, await this.pool.createRouter(), this.network, hostUserId, this.hooks);
     this.#rooms.set(id, room);
     room.once('close', () => this.#rooms.delete(id));
     return room;

@@ -1,2 +1,3 @@
 export { WorkerPool } from './WorkerPool.js';
 export { mediaCodecs } from './mediaCodecs.js';
+export { MediaTap } from './MediaTap.js';

@@ -52,6 +52,9 @@ export class SignalingSession {
       produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),
       consume: (request) => this.#joined(({ room, peer }) => room.consume(peer, request)),
       resumeConsumer: (request) => this.#joined(({ room, peer }) => room.resumeConsumer(peer, request)),
+      requestKeyFrame: (request) => this.#joined(({ room, peer }) => room.requestKeyFrame(peer, request)),
+      announceE2ee: (request) => this.#joined(({ room, peer }) => room.announceE2ee(peer, request)),
+      relayE2ee: (request) => this.#joined(async ({ room, peer }) => room.relayE2ee(peer, request)),
     };
     for (const name of Object.keys(clientRequests) as ClientRequestName[]) this.#register(name, handlers[name]);
     // A client that hangs up closes its socket itself: it leaves at once. Any

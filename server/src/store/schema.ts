@@ -37,6 +37,14 @@ export type AccountEventsTable = {
   at: number;
 };
 
+export type IdentityKeysTable = {
+  user_id: string;
+  /** Ed25519 public key, base64url. */
+  public_key: string;
+  first_used_at: number;
+  last_used_at: number;
+};
+
 export type AccountEventKind =
   'recovery_code_used' | 'recovery_codes_regenerated' | 'password_changed' | 'sessions_revoked';
 
@@ -45,4 +53,5 @@ export type Database = {
   sessions: SessionsTable;
   recovery_codes: RecoveryCodesTable;
   account_events: AccountEventsTable;
+  identity_keys: IdentityKeysTable;
 };

@@ -34,10 +34,31 @@ export const DisplayNameSchema = z
   .transform((value) => value.normalize('NFKC').trim())
   .pipe(z.string().min(1, 'enter a name').max(40, 'names have at most 40 characters'));
 
+const base64url = (bytes: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `expected ${bytes} bytes, base64url`);
+
+/**
+ * A participant's end-to-end encryption keys for this call: its device's
+ * long-term identity key (Ed25519), a per-call X25519 key, and the identity
+ * key's signature over the call key, the room and the peer id. The server
+ * relays it; receivers check the signature themselves.
+ */
+export const E2eeAnnouncementSchema = z.object({
+  identityKey: base64url(32),
+  callKey: base64url(32),
+  signature: base64url(64),
+});
+export type E2eeAnnouncement = z.infer<typeof E2eeAnnouncementSchema>;
+
 export const ParticipantSchema = z.object({
   peerId: ServerIdSchema,
   displayName: z.string().max(40),
   isHost: z.boolean(),
+  /** The account behind this participant (a random id), so keys can be remembered per person across calls. */
+  accountId: ServerIdSchema,
+  /** Small per-call number for SFrame key ids; reused after a participant leaves. */
+  keySlot: z.number().int().min(0).max(4095),
+  e2ee: E2eeAnnouncementSchema.optional(),
 });
 export type Participant = z.infer<typeof ParticipantSchema>;
 
@@ -45,6 +66,9 @@ export type Participant = z.infer<typeof ParticipantSchema>;
 export const AdmissionSchema = z.object({
   peerId: ServerIdSchema,
   isHost: z.boolean(),
+  /** Our own account id, as others see it (part of the call security code). */
+  accountId: ServerIdSchema,
+  keySlot: z.number().int().min(0).max(4095),
   routerRtpCapabilities: RtpCapabilitiesSchema,
   producers: z.array(RemoteProducerSchema).max(1000),
   participants: z.array(ParticipantSchema).max(1000),
@@ -152,6 +176,18 @@ export const clientRequests = {
   },
   resumeConsumer: {
     request: z.object({ consumerId: ServerIdSchema }),
+    response: z.object({}),
+  },
+  /** After a receive key arrives: ask the sender for a keyframe so the picture starts at once. */
+  requestKeyFrame: {
+    request: z.object({ consumerId: ServerIdSchema }),
+    response: z.object({}),
+  },
+  /** Our E2EE keys for this call, relayed to everyone in it; the identity key is recorded under our account. */
+  announceE2ee: { request: E2eeAnnouncementSchema, response: z.object({}) },
+  /** An opaque, end-to-end encrypted message (libsodium box) for one participant: sender keys and their receipts. */
+  relayE2ee: {
+    request: z.object({ to: ServerIdSchema, box: z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/) }),
     response: z.object({}),
   },
 } as const;

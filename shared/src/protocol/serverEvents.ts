@@ -1,6 +1,6 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
-import { AdmissionSchema, ParticipantSchema, RemoteProducerSchema } from './clientRequests.js';
+import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './clientRequests.js';
 
 export const serverEvents = {
   /** To a waiting peer: the host let you in. */
@@ -24,6 +24,10 @@ export const serverEvents = {
   producerAdded: RemoteProducerSchema,
   producerClosed: z.object({ producerId: z.uuid() }),
   peerLeft: z.object({ peerId: z.uuid() }),
+  /** Someone announced (or renewed) their E2EE keys for this call. */
+  e2eeAnnounced: E2eeAnnouncementSchema.extend({ peerId: z.uuid() }),
+  /** An opaque E2EE message from another participant. */
+  e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -24,6 +24,11 @@ export class SFrameSender {
     this.#next = 0n;
   }
 
+  /** Frames encrypted under the current key. */
+  get used(): bigint {
+    return this.#next;
+  }
+
   get hasKey(): boolean {
     return this.#key !== undefined;
   }

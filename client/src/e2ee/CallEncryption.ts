@@ -1,0 +1,183 @@
+// End-to-end encryption of one call, as the call page sees it: the worker
+// (E2eeMedia), the key exchange (CallKeys), and a view for the UI — the lock
+// state of every stream, verification, warnings. Always on; the only way off
+// is a test/benchmark switch that the UI announces loudly.
+import type { MediaKind } from '@parley/shared/e2ee';
+import type { E2eeAnnouncement } from '@parley/shared';
+import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { CallKeys } from './CallKeys.js';
+import { E2eeMedia, transformApi } from './E2eeMedia.js';
+import { IdentityStore } from './IdentityStore.js';
+import { callSecurityCode, pairwiseEmoji } from './securityCode.js';
+import { loadSodium, type Sodium } from './sodium.js';
+import { exposeE2eeTestHooks, recordKeyInUse } from './testHooks.js';
+
+const testSwitch = 'parley.testing.e2ee';
+
+/** Test and benchmark switch only: `localStorage['parley.testing.e2ee'] = 'off'`. */
+export function e2eeDisabledForTesting(): boolean {
+  return globalThis.localStorage?.getItem(testSwitch) === 'off';
+}
+
+export class E2eeUnavailableError extends Error {
+  override name = 'E2eeUnavailableError';
+}
+
+export type StreamLock = 'encrypted' | 'waiting' | 'failing';
+
+export type PeerSecurity = {
+  trust: 'new' | 'known' | 'changed';
+  verified: boolean;
+  emoji: string[];
+  lock: StreamLock;
+};
+
+export type E2eeView =
+  | { mode: 'off-for-testing' }
+  | {
+      mode: 'on';
+      sending: 'encrypting' | 'waiting';
+      securityCode: string;
+      peers: Record<string, PeerSecurity>;
+      /** Frames from these participants fail to decrypt right now. */
+      alerts: string[];
+    };
+
+export class CallEncryption {
+  #keys: CallKeys | undefined;
+  #accountId = '';
+  #view: E2eeView = { mode: 'on', sending: 'waiting', securityCode: '', peers: {}, alerts: [] };
+  readonly #failing = new Map<string, number>();
+
+  private constructor(
+    private readonly sodium: Sodium,
+    readonly media: E2eeMedia,
+    private readonly onChange: () => void,
+  ) {
+    media.onStatus(() => this.#refresh());
+    media.on((event) => {
+      switch (event.type) {
+        case 'wantsRatchet':
+          return this.#keys?.ratchet();
+        case 'keyInUse':
+          return recordKeyInUse(event);
+        case 'decryptFailures':
+          this.#failing.set(event.peerId, performance.now());
+          if (event.suspicious) this.#keys?.requestRekeyFrom(event.peerId);
+          return this.#refresh();
+        default:
+          return assertUnreachable(event);
+      }
+    });
+  }
+
+  /** Undefined when switched off for testing; throws when this browser cannot encrypt (never fall back to clear). */
+  static async create(onChange: () => void): Promise<CallEncryption | undefined> {
+    if (e2eeDisabledForTesting()) return undefined;
+    const api = transformApi();
+    if (!api)
+      throw new E2eeUnavailableError(
+        'This browser cannot encrypt calls end to end. Use a current Chrome, Edge or Firefox.',
+      );
+    const encryption = new CallEncryption(await loadSodium(), new E2eeMedia(api), onChange);
+    exposeE2eeTestHooks(encryption.media);
+    return encryption;
+  }
+
+  /** Whether transports must be created with `encodedInsertableStreams` (the older Chromium API). */
+  get needsInsertableStreams(): boolean {
+    return this.media.api === 'encoded-streams';
+  }
+
+  get view(): E2eeView {
+    return this.#view;
+  }
+
+  async start(options: {
+    signaling: SignalingClient;
+    self: { peerId: string; slot: number; accountId: string };
+    roomId: string;
+    onReceiveKey: (peerId: string) => void;
+  }): Promise<void> {
+    this.#accountId = options.self.accountId;
+    this.#keys = await CallKeys.start({
+      sodium: this.sodium,
+      identities: new IdentityStore(this.sodium),
+      media: this.media,
+      onChange: () => this.#refresh(),
+      ...options,
+    });
+    this.#refresh();
+  }
+
+  protectSender(sender: RTCRtpSender, kind: MediaKind): void {
+    this.media.protectSender(sender, kind);
+  }
+
+  protectReceiver(receiver: RTCRtpReceiver, kind: MediaKind, peerId: string): void {
+    this.media.protectReceiver(receiver, kind, peerId);
+  }
+
+  addPeer(peer: { peerId: string; accountId: string; keySlot: number }, announcement: E2eeAnnouncement): void {
+    void this.#keys?.addPeer(peer, announcement);
+  }
+
+  receiveBox(from: string, box: string): void {
+    this.#keys?.receiveBox(from, box);
+  }
+
+  peerLeft(peerId: string): void {
+    this.#keys?.peerLeft(peerId);
+  }
+
+  async markVerified(peerId: string): Promise<void> {
+    await this.#keys?.markVerified(peerId);
+  }
+
+  /** Ends the call's key exchange. The worker, and the keys it holds, go with the page. */
+  close(): void {
+    this.#keys?.close();
+  }
+
+  #refresh(): void {
+    const keys = this.#keys;
+    if (!keys) return;
+    const statuses = this.media.statuses;
+    const now = performance.now();
+    const self = { accountId: this.#accountId, ...keys.ownKeys };
+    const peers: Record<string, PeerSecurity> = {};
+    for (const peer of keys.peers) {
+      const streams = statuses.filter((s) => s.direction === 'receive' && s.peerId === peer.peerId);
+      const recentlyFailing = now - (this.#failing.get(peer.peerId) ?? -Infinity) < 3000;
+      const lock: StreamLock = recentlyFailing
+        ? 'failing'
+        : streams.length > 0 && streams.every((s) => s.state === 'decrypting')
+          ? 'encrypted'
+          : peer.receiving && streams.length === 0
+            ? 'encrypted'
+            : 'waiting';
+      peers[peer.peerId] = {
+        trust: peer.trust,
+        verified: peer.verified,
+        emoji: pairwiseEmoji(this.sodium, self, peer),
+        lock,
+      };
+    }
+    const sends = statuses.filter((s) => s.direction === 'send');
+    this.#view = {
+      mode: 'on',
+      sending: sends.length > 0 && sends.every((s) => s.state === 'encrypting') ? 'encrypting' : 'waiting',
+      securityCode: callSecurityCode(this.sodium, [
+        self,
+        ...keys.peers.map((p) => ({ accountId: p.accountId, identityKey: p.identityKey, callKey: p.callKey })),
+      ]),
+      peers,
+      alerts: [...this.#failing.entries()].filter(([, at]) => now - at < 3000).map(([peerId]) => peerId),
+    };
+    this.onChange();
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`unexpected E2EE event ${JSON.stringify(value)}`);
+}
