@@ -16,6 +16,8 @@ export type TestPage = {
   text(selector: string): Promise<string>;
   clickButton(name: string): Promise<void>;
   evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
+  /** `fn` runs in the page with `arg` (JSON-serialisable). */
+  evaluateWith<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   screenshot(path: string): Promise<void>;
 };
 
@@ -69,6 +71,7 @@ export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<
         text: (selector) => page.locator(selector).innerText(),
         clickButton: (name) => page.getByRole('button', { name }).click(),
         evaluate: (fn) => page.evaluate(fn),
+        evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
       };
     },
@@ -126,6 +129,7 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
         text: (selector) => page.$eval(selector, (element) => (element as HTMLElement).innerText),
         clickButton: (name) => page.locator(`::-p-aria(${name}[role="button"])`).click(),
         evaluate: (fn) => page.evaluate(fn),
+        evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
       };
     },
@@ -134,4 +138,13 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Both drivers' `evaluate(fn, arg)`; their generic signatures do not line up with each other's, hence one shape. */
+function evaluateIn<T>(
+  page: { evaluate: (fn: never, arg: never) => Promise<unknown> },
+  fn: (arg: never) => unknown,
+  arg: unknown,
+): Promise<T> {
+  return page.evaluate(fn as never, arg as never) as Promise<T>;
 }

@@ -142,7 +142,7 @@ export class CallSession {
     );
     signaling.on('e2eeRelayed', ({ from, box }) => whenReady((s) => s.encryption?.receiveBox(from, box)));
     // Refuses to go on without end-to-end encryption (unless switched off for a test).
-    let onEncryptionChange = () => undefined as void;
+    let onEncryptionChange: () => void = () => undefined;
     const encryption = await CallEncryption.create(() => onEncryptionChange());
 
     const reply = await signaling.request('join', request);

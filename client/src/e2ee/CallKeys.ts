@@ -17,6 +17,7 @@ import type { SignalingClient } from '../signaling/SignalingClient.js';
 import type { E2eeMedia } from './E2eeMedia.js';
 import type { IdentityStore, KeyTrust, DeviceIdentity } from './IdentityStore.js';
 import { b64, unb64, type Sodium } from './sodium.js';
+import { recordMilestone } from './testHooks.js';
 
 /** How long a new key waits for receipts before it is used anyway. */
 export const switchTimeoutMs = 1500;
@@ -146,6 +147,7 @@ export class CallKeys {
   /** Someone left or was removed: forget their keys and move to a key they never had. */
   peerLeft(peerId: string): void {
     if (!this.#peers.delete(peerId)) return;
+    recordMilestone('peer left');
     this.#pendingNewcomers.delete(peerId);
     this.media.removePeer(peerId);
     for (const pending of this.#acks.values()) {
@@ -249,6 +251,7 @@ export class CallKeys {
     const epoch = this.#epoch + 1;
     const key = randomBaseKey();
     const recipients = [...this.#peers.values()];
+    recordMilestone(`rotation ${epoch} sent`);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, switchTimeoutMs);
       const done = () => (clearTimeout(timer), resolve());
@@ -256,7 +259,9 @@ export class CallKeys {
       for (const peer of recipients) this.#send(peer, { t: 'key', epoch, key: b64(this.sodium, key) });
       if (recipients.length === 0) done();
     });
+    const unacknowledged = this.#acks.get(epoch)?.waiting.size ?? 0;
     this.#acks.delete(epoch);
+    recordMilestone(`rotation ${epoch}: ${recipients.length - unacknowledged}/${recipients.length} acknowledged`);
     await this.#switchTo(epoch, key);
   }
 

@@ -121,7 +121,7 @@ export class E2eeMedia {
         this.#statuses = message.streams;
         break;
       case 'probeResult':
-        this.#probes.get(message.requestId)?.(message);
+        this.#probes.get(message.requestId)?.({ decrypted: message.decrypted, failed: message.failed });
         this.#probes.delete(message.requestId);
         return;
       default:

@@ -9,7 +9,15 @@ import { createLogger } from '../logging/index.js';
 
 const log = createLogger('sfu.MediaTap');
 
-export type TappedPacket = { at: number; producerId: string; peerId: string; kind: 'audio' | 'video'; rtp: string };
+export type TappedPacket = {
+  at: number;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  /** The media codec's payload type (retransmissions carry another). */
+  payloadType: number;
+  rtp: string;
+};
 
 export class MediaTap {
   readonly #out: WriteStream;
@@ -34,12 +42,14 @@ export class MediaTap {
       await transport
     ).consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
     const peerId = producer.appData.peerId;
+    const payloadType = consumer.rtpParameters.codecs[0]?.payloadType ?? -1;
     consumer.on('rtp', (packet) => {
       const record: TappedPacket = {
         at: Date.now(),
         producerId: producer.id,
         peerId,
         kind: producer.kind,
+        payloadType,
         rtp: packet.toString('base64'),
       };
       this.#out.write(`${JSON.stringify(record)}\n`);

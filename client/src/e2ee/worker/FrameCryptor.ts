@@ -12,6 +12,15 @@ import { FailureMeter } from './FailureMeter.js';
 import { post } from './post.js';
 
 type EncodedFrame = { data: ArrayBuffer };
+
+/**
+ * An Opus packet that decodes to 20 ms of digital silence (CELT, fullband).
+ * Audio we cannot decrypt is replaced by it rather than dropped: a decoder
+ * left without packets conceals the gap by extrapolating, and some browsers
+ * turn that into loud noise. Video we cannot decrypt is dropped (the picture
+ * freezes until a keyframe we can read arrives).
+ */
+const opusSilence = () => new Uint8Array([0xf8, 0xff, 0xfe]).buffer;
 type Bytes = Uint8Array<ArrayBuffer>;
 
 export class FrameCryptor {
@@ -28,6 +37,7 @@ export class FrameCryptor {
   }
 
   async setReceiveKey(peerId: string, slot: number, epoch: number, key: Bytes): Promise<void> {
+    if (this.#scrambled.has(peerId)) key = crypto.getRandomValues(new Uint8Array(32));
     let decryptor = this.#decryptors.get(peerId);
     if (!decryptor || decryptor.slot !== slot) {
       decryptor = new MediaDecryptor(slot);
@@ -38,11 +48,15 @@ export class FrameCryptor {
 
   removePeer(peerId: string): void {
     this.#decryptors.delete(peerId);
+    for (const [id, status] of this.#streams) if (status.peerId === peerId) this.#streams.delete(id);
     this.#meter.forget(peerId);
   }
 
-  /** Test hook: replace a participant's keys with random ones (a participant with the wrong key). */
+  readonly #scrambled = new Set<string>();
+
+  /** Test hook: from now on, this participant's keys are replaced by random ones (a participant with the wrong key). */
   async scrambleKeys(peerId: string): Promise<void> {
+    this.#scrambled.add(peerId);
     const old = this.#decryptors.get(peerId);
     if (!old) return;
     const wrong = new MediaDecryptor(old.slot);
@@ -132,10 +146,15 @@ export class FrameCryptor {
     out: TransformStreamDefaultController,
   ): Promise<void> {
     const decryptor = this.#decryptors.get(peerId);
+    const withhold = () => {
+      if (status.kind !== 'audio') return;
+      frame.data = opusSilence();
+      out.enqueue(frame);
+    };
     if (!decryptor?.hasKey) {
       status.withoutKey++;
       status.state = 'waiting_for_key';
-      return;
+      return withhold();
     }
     const sealed = new Uint8Array(frame.data);
     const result = await decryptor.decrypt(status.kind, sealed).catch(() => undefined);
@@ -143,13 +162,13 @@ export class FrameCryptor {
       if (result?.reason === 'unknown_key') {
         status.withoutKey++;
         status.state = 'waiting_for_key';
-        return;
+        return withhold();
       }
       status.failures++;
       status.state = 'failing';
       const report = this.#meter.record(peerId, performance.now());
       if (report) post({ type: 'decryptFailures', peerId, ...report });
-      return;
+      return withhold();
     }
     frame.data = result.frame.buffer;
     out.enqueue(frame);

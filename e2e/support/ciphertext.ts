@@ -1,0 +1,61 @@
+// The check behind "the server only forwards ciphertext": every tapped frame,
+// from the first on, must be clear codec bytes followed by a well-formed
+// SFrame whose KID names one sender consistently and whose counter only
+// grows, and must not decrypt under a wrong key. Plain media fails it.
+import { clearPrefixLength, MediaDecryptor, parseKid } from '@parley/shared/e2ee';
+import { decodeHeader } from '@parley/shared/sframe';
+import type { TappedFrame } from './mediaTap.js';
+
+/** What is wrong with the frames, as readable lines; empty when every frame is SFrame ciphertext. */
+export function ciphertextProblems(frames: TappedFrame[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, { slot: number; lastCtr: Map<bigint, bigint> }>();
+  frames.forEach((frame, index) => {
+    const where = `frame ${index} (${frame.kind}, producer ${frame.producerId.slice(0, 8)})`;
+    const sframe = frame.data.subarray(clearPrefixLength(frame.kind, frame.data));
+    let header;
+    try {
+      header = decodeHeader(sframe);
+    } catch {
+      problems.push(`${where}: no SFrame header`);
+      return;
+    }
+    const { slot } = parseKid(header.kid);
+    const producer = seen.get(frame.producerId) ?? { slot, lastCtr: new Map() };
+    seen.set(frame.producerId, producer);
+    if (slot !== producer.slot) problems.push(`${where}: KID names slot ${slot}, earlier frames slot ${producer.slot}`);
+    const last = producer.lastCtr.get(header.kid);
+    if (last !== undefined && header.ctr <= last) problems.push(`${where}: counter ${header.ctr} after ${last}`);
+    producer.lastCtr.set(header.kid, header.ctr);
+    if (sframe.length < header.length + 4) problems.push(`${where}: shorter than header and tag`);
+  });
+  return problems;
+}
+
+/** How many frames decrypt under random keys for every epoch (must be none). */
+export async function decryptableWithWrongKeys(frames: TappedFrame[]): Promise<number> {
+  let decrypted = 0;
+  const decryptors = new Map<number, MediaDecryptor>();
+  for (const frame of frames) {
+    const sframe = frame.data.subarray(clearPrefixLength(frame.kind, frame.data));
+    let slot: number;
+    try {
+      slot = parseKid(decodeHeader(sframe).kid).slot;
+    } catch {
+      continue; // not even an SFrame: certainly not decryptable
+    }
+    let decryptor = decryptors.get(slot);
+    if (!decryptor) {
+      decryptor = new MediaDecryptor(slot);
+      for (let epoch = 0; epoch < 4; epoch++) await decryptor.setKey(epoch, crypto.getRandomValues(new Uint8Array(32)));
+      decryptors.set(slot, decryptor);
+    }
+    if ((await decryptor.decrypt(frame.kind, new Uint8Array(frame.data), { probe: true })).ok) decrypted++;
+  }
+  return decrypted;
+}
+
+/** Frames as the page-side probe takes them. */
+export function forProbe(frames: TappedFrame[]): { kind: 'audio' | 'video'; data: string }[] {
+  return frames.map((f) => ({ kind: f.kind, data: Buffer.from(f.data).toString('base64') }));
+}
