@@ -93,7 +93,7 @@ describe('signaling', () => {
     });
     const updated = next(member.guest, 'participantUpdated');
     expect(await request(host, 'appointHost', { peerId: member.peerId })).toMatchObject({ ok: true });
-    expect(await updated).toEqual({ peerId: member.peerId, displayName: 'Guest', isHost: true });
+    expect(await updated).toMatchObject({ peerId: member.peerId, displayName: 'Guest', isHost: true, keySlot: 1 });
     const late = await knock(roomId, host);
     expect(await request(member.guest, 'admit', { peerId: late.peerId })).toMatchObject({ ok: true });
     expect(
@@ -148,7 +148,7 @@ describe('signaling', () => {
       isHost: false,
       participants: [{ displayName: 'Host', isHost: true }],
     });
-    expect(await joined).toEqual({ peerId, displayName: 'Guest', isHost: false });
+    expect(await joined).toMatchObject({ peerId, displayName: 'Guest', isHost: false, keySlot: 1 });
     expect(await request(guest, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
   });
 
