@@ -46,18 +46,8 @@ describe('an end-to-end encrypted call', () => {
     hana = await joinCall(chromium, server.baseUrl, `${server.baseUrl}/call`, 'Hana');
     const link = await roomLink(hana);
     fern = await joinCall(firefox, server.baseUrl, link, 'Fern');
-    await waitFor(
-      () => pageText(hana),
-      (t) => t.includes('Admit Fern'),
-      20_000,
-    );
     await hana.clickButton('Admit Fern');
     carl = await joinCall(chromium, server.baseUrl, link, 'Carl');
-    await waitFor(
-      () => pageText(hana),
-      (t) => t.includes('Admit Carl'),
-      20_000,
-    );
     await hana.clickButton('Admit Carl');
   });
   afterAll(async () => {
@@ -241,11 +231,6 @@ describe('control: the same tap with E2EE switched off for testing', () => {
     const host = await joinCall(browser, server.baseUrl, `${server.baseUrl}/call`, 'Hana', { e2ee: 'off' });
     const link = await roomLink(host);
     const guest = await joinCall(browser, server.baseUrl, link, 'Gus', { e2ee: 'off' });
-    await waitFor(
-      () => pageText(host),
-      (t) => t.includes('Admit Gus'),
-      20_000,
-    );
     await host.clickButton('Admit Gus');
     expect(
       await waitFor(

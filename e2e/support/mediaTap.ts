@@ -2,6 +2,7 @@
 // forwarded) and puts the packets back together into encoded frames: Opus is
 // one frame per packet; VP8 frames span packets (RFC 7741 payload descriptor).
 import { readFileSync, existsSync } from 'node:fs';
+import { TappedPacketSchema } from '@parley/shared/e2ee';
 
 export type TappedFrame = {
   producerId: string;
@@ -9,15 +10,6 @@ export type TappedFrame = {
   kind: 'audio' | 'video';
   at: number;
   data: Uint8Array<ArrayBuffer>;
-};
-
-type Record = {
-  at: number;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  payloadType: number;
-  rtp: string;
 };
 
 type Rtp = { payloadType: number; marker: boolean; timestamp: number; payload: Uint8Array };
@@ -59,7 +51,7 @@ export function readTap(file: string): TappedFrame[] {
   const building = new Map<string, { timestamp: number; parts: Uint8Array[]; at: number }>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
-    const record = JSON.parse(line) as Record;
+    const record = TappedPacketSchema.parse(JSON.parse(line));
     const rtp = parseRtp(new Uint8Array(Buffer.from(record.rtp, 'base64')));
     if (!rtp || rtp.payloadType !== record.payloadType || rtp.payload.length === 0) continue; // RTX, padding
     const base = { producerId: record.producerId, peerId: record.peerId, kind: record.kind, at: record.at };

@@ -20,6 +20,8 @@ export type TestHost = {
 };
 
 const prefix = 'parley-e2e-';
+/** Hosts made by this process so far: a test file may start several servers one after another. */
+let made = 0;
 
 function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -30,7 +32,7 @@ function removeStale(): void {
   for (const line of ip('netns', 'list').split('\n')) {
     const name = line.split(' ')[0] ?? '';
     if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && isAlive(pid)) continue;
     ip('netns', 'del', name);
   }
@@ -50,13 +52,16 @@ export function createTestHost(): TestHost {
     throw new Error('the browser tests create a network namespace for the server and need root (CAP_NET_ADMIN)');
   }
   removeStale();
-  const name = `${prefix}${process.pid}`;
-  // Interface names are at most 15 characters; the subnet is per process so
-  // parallel runs on one machine do not collide.
-  const tag = process.pid % 100_000;
-  const outside = `pe2e${tag}o`;
-  const inside = `pe2e${tag}i`;
-  const subnet = `10.213.${process.pid % 250}`;
+  // Names, interfaces and subnets are per process and per host: parallel runs
+  // do not collide, and neither does a second host in the same process whose
+  // predecessor's veth pair the kernel is still tearing down (it does so
+  // after the namespace is gone). Interface names are at most 15 characters.
+  const seq = made++ % 50;
+  const name = `${prefix}${process.pid}-${seq}`;
+  const tag = `${process.pid % 100_000}${String.fromCharCode(97 + (seq % 26))}${Math.floor(seq / 26)}`;
+  const outside = `pe${tag}o`;
+  const inside = `pe${tag}i`;
+  const subnet = `10.${200 + seq}.${process.pid % 250}`;
   const address = `${subnet}.2`;
   ip('netns', 'add', name);
   try {

@@ -4,13 +4,11 @@
 import { Device, type types } from 'mediasoup-client';
 import {
   RtpCapabilitiesSchema,
-  RtpParametersSchema,
   type Diagnostics,
   type InboundStat,
   type MediaSource,
   type Participant,
   type RemoteProducer,
-  type ServerEventOf,
 } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { CallEncryption, type E2eeView } from '../e2ee/CallEncryption.js';
@@ -25,7 +23,10 @@ export type RemoteParticipant = {
   tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
 };
 
-export type LeftReason = ServerEventOf<'leftCall'>['reason'];
+import { LeftCallError, type LeftReason } from './LeftCallError.js';
+import { admission, createTransport } from './joinHelpers.js';
+
+export { LeftCallError, type LeftReason };
 
 /** What the call page shows; a new object whenever anything in it changes. */
 export type CallView = {
@@ -44,13 +45,6 @@ export type CallView = {
   /** End-to-end encryption: lock states, security code, verification. */
   e2ee: E2eeView;
 };
-
-export class LeftCallError extends Error {
-  constructor(readonly reason: LeftReason) {
-    super(`left the call: ${reason}`);
-    this.name = 'LeftCallError';
-  }
-}
 
 type Listener = () => void;
 
@@ -372,61 +366,4 @@ export class CallSession {
     this.#view = { ...this.#view, ...change };
     for (const listener of this.#listeners) listener();
   }
-}
-
-/** Resolves when a host lets us in; rejects when we are turned away. */
-function admission(signaling: SignalingClient) {
-  return new Promise<ServerEventOf<'admitted'>>((resolve, reject) => {
-    signaling.on('admitted', resolve);
-    signaling.on('leftCall', ({ reason }) => reject(new LeftCallError(reason)));
-  });
-}
-
-async function createTransport(
-  signaling: SignalingClient,
-  device: Device,
-  direction: 'send' | 'recv',
-  iceServers: RTCIceServer[],
-  insertableStreams: boolean,
-) {
-  const created = await signaling.request('createTransport', { direction });
-  const options = {
-    id: created.transportId,
-    iceParameters: created.iceParameters,
-    iceCandidates: created.iceCandidates,
-    dtlsParameters: created.dtlsParameters,
-    // No STUN: the SFU's own candidates are all a browser needs. TURN only
-    // when the operator configured a relay.
-    iceServers,
-    ...(insertableStreams
-      ? { additionalSettings: { encodedInsertableStreams: true } as Partial<RTCConfiguration> }
-      : {}),
-  };
-  const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
-  // When the network changes under us, ICE fails: ask the server for new ICE
-  // credentials and restart, without leaving the call.
-  transport.on('connectionstatechange', (state) => {
-    if (state !== 'failed') return;
-    signaling
-      .request('restartIce', { transportId: transport.id })
-      .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
-      .catch(() => undefined); // the connection indicator shows the failed state meanwhile
-  });
-  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-    signaling
-      .request('connectTransport', { transportId: transport.id, dtlsParameters })
-      .then(() => callback(), errback);
-  });
-  if (direction === 'send') {
-    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-      const source = appData.source === 'screen' ? 'screen' : kind === 'audio' ? 'microphone' : 'camera';
-      // Checked against the protocol here too, so a browser quirk fails loudly on our side.
-      const parsed = RtpParametersSchema.safeParse(rtpParameters);
-      if (!parsed.success) return errback(new Error('the browser produced unexpected RTP parameters'));
-      signaling
-        .request('produce', { transportId: transport.id, kind, source, rtpParameters: parsed.data })
-        .then(({ producerId }) => callback({ id: producerId }), errback);
-    });
-  }
-  return transport;
 }

@@ -2,7 +2,7 @@
 // (E2eeMedia), the key exchange (CallKeys), and a view for the UI — the lock
 // state of every stream, verification, warnings. Always on; the only way off
 // is a test/benchmark switch that the UI announces loudly.
-import type { MediaKind } from '@parley/shared/e2ee';
+import type { MediaKind, StreamStatus } from '@parley/shared/e2ee';
 import type { E2eeAnnouncement } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { CallKeys } from './CallKeys.js';
@@ -104,10 +104,10 @@ export class CallEncryption {
       sodium: this.sodium,
       identities: new IdentityStore(this.sodium),
       media: this.media,
-      onChange: () => this.#refresh(),
+      onChange: () => this.#keysChanged(),
       ...options,
     });
-    this.#refresh();
+    this.#keysChanged();
   }
 
   protectSender(sender: RTCRtpSender, kind: MediaKind): void {
@@ -139,43 +139,55 @@ export class CallEncryption {
     this.#keys?.close();
   }
 
+  /** The security code and emoji: recomputed when keys change, not on every status report. */
+  #verification = { securityCode: '', emoji: new Map<string, string[]>() };
+
+  #keysChanged(): void {
+    const keys = this.#keys;
+    if (!keys) return;
+    const self = { accountId: this.#accountId, ...keys.ownKeys };
+    this.#verification = {
+      securityCode: callSecurityCode(this.sodium, [self, ...keys.peers]),
+      emoji: new Map(keys.peers.map((peer) => [peer.peerId, pairwiseEmoji(this.sodium, self, peer)])),
+    };
+    this.#refresh();
+  }
+
   #refresh(): void {
     const keys = this.#keys;
     if (!keys) return;
     const statuses = this.media.statuses;
     const now = performance.now();
-    const self = { accountId: this.#accountId, ...keys.ownKeys };
+    const failing = (peerId: string) => now - (this.#failing.get(peerId) ?? -Infinity) < failureShownMs;
     const peers: Record<string, PeerSecurity> = {};
     for (const peer of keys.peers) {
       const streams = statuses.filter((s) => s.direction === 'receive' && s.peerId === peer.peerId);
-      const recentlyFailing = now - (this.#failing.get(peer.peerId) ?? -Infinity) < 3000;
-      const lock: StreamLock = recentlyFailing
-        ? 'failing'
-        : streams.length > 0 && streams.every((s) => s.state === 'decrypting')
-          ? 'encrypted'
-          : peer.receiving && streams.length === 0
-            ? 'encrypted'
-            : 'waiting';
       peers[peer.peerId] = {
         trust: peer.trust,
         verified: peer.verified,
-        emoji: pairwiseEmoji(this.sodium, self, peer),
-        lock,
+        emoji: this.#verification.emoji.get(peer.peerId) ?? [],
+        lock: failing(peer.peerId) ? 'failing' : lockOf(streams, peer.receiving),
       };
     }
     const sends = statuses.filter((s) => s.direction === 'send');
     this.#view = {
       mode: 'on',
       sending: sends.length > 0 && sends.every((s) => s.state === 'encrypting') ? 'encrypting' : 'waiting',
-      securityCode: callSecurityCode(this.sodium, [
-        self,
-        ...keys.peers.map((p) => ({ accountId: p.accountId, identityKey: p.identityKey, callKey: p.callKey })),
-      ]),
+      securityCode: this.#verification.securityCode,
       peers,
-      alerts: [...this.#failing.entries()].filter(([, at]) => now - at < 3000).map(([peerId]) => peerId),
+      alerts: [...this.#failing.keys()].filter(failing),
     };
     this.onChange();
   }
+}
+
+/** How long a decryption failure keeps a participant's lock showing "cannot decrypt". */
+const failureShownMs = 3000;
+
+/** Encrypted when every stream of theirs decrypts (or, sending nothing, when we hold their key). */
+function lockOf(streams: StreamStatus[], haveTheirKey: boolean): StreamLock {
+  if (streams.length === 0) return haveTheirKey ? 'encrypted' : 'waiting';
+  return streams.every((s) => s.state === 'decrypting') ? 'encrypted' : 'waiting';
 }
 
 function assertUnreachable(value: never): never {

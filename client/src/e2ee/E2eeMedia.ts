@@ -119,16 +119,15 @@ export class E2eeMedia {
     switch (message.type) {
       case 'status':
         this.#statuses = message.streams;
-        break;
+        for (const listener of this.#statusListeners) listener();
+        return;
       case 'probeResult':
         this.#probes.get(message.requestId)?.({ decrypted: message.decrypted, failed: message.failed });
         this.#probes.delete(message.requestId);
         return;
       default:
-        break; // every other kind goes to the listeners below
+        for (const listener of this.#listeners) listener(message);
     }
-    if (message.type === 'status') return this.#emitStatus();
-    for (const listener of this.#listeners) listener(message);
   }
 
   readonly #statusListeners = new Set<() => void>();
@@ -136,9 +135,5 @@ export class E2eeMedia {
   onStatus(listener: () => void): () => void {
     this.#statusListeners.add(listener);
     return () => this.#statusListeners.delete(listener);
-  }
-
-  #emitStatus(): void {
-    for (const listener of this.#statusListeners) listener();
   }
 }

@@ -6,8 +6,6 @@ import {
   RtpCapabilitiesSchema,
   RtpParametersSchema,
   type Admission,
-  type Participant,
-  type RemoteProducer,
   type RequestOf,
   type ResponseOf,
 } from '@parley/shared';
@@ -15,6 +13,7 @@ import { ClientError, LimitError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { limits } from './limits.js';
 import type { Notify, Peer, ProducerAppData } from './Peer.js';
+import { describeParticipant, describeProducer, describeProducers } from './describe.js';
 
 const log = createLogger('rooms.Room');
 
@@ -320,9 +319,10 @@ export class Room extends EventEmitter<RoomEvents> {
   async announceE2ee(peer: Peer, announcement: RequestOf<'announceE2ee'>): Promise<ResponseOf<'announceE2ee'>> {
     this.#assertAdmitted(peer);
     await this.hooks.rememberIdentityKey(peer.userId, announcement.identityKey);
-    peer.e2ee = { ...announcement };
+    const { identityKey, callKey, signature } = announcement;
+    peer.e2ee = { identityKey, callKey, signature };
     for (const other of this.#peers.values())
-      if (other !== peer) other.notify('e2eeAnnounced', { ...announcement, peerId: peer.id });
+      if (other !== peer) other.notify('e2eeAnnounced', { ...peer.e2ee, peerId: peer.id });
     return {};
   }
 
@@ -397,28 +397,4 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     throw new NotFoundError('producer');
   }
-}
-
-function describeProducer(producer: types.Producer<ProducerAppData>): RemoteProducer {
-  return {
-    producerId: producer.id,
-    peerId: producer.appData.peerId,
-    kind: producer.kind,
-    source: producer.appData.source,
-  };
-}
-
-function describeParticipant(peer: Peer): Participant {
-  return {
-    peerId: peer.id,
-    displayName: peer.displayName,
-    isHost: peer.isHost,
-    accountId: peer.userId,
-    keySlot: peer.keySlot,
-    ...(peer.e2ee ? { e2ee: peer.e2ee } : {}),
-  };
-}
-
-function describeProducers(peer: Peer): RemoteProducer[] {
-  return [...peer.producers].map(describeProducer);
 }

@@ -5,19 +5,10 @@
 // a file, and the server warns loudly at start when it is on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { types } from 'mediasoup';
+import type { TappedPacket } from '@parley/shared/e2ee';
 import { createLogger } from '../logging/index.js';
 
 const log = createLogger('sfu.MediaTap');
-
-export type TappedPacket = {
-  at: number;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  /** The media codec's payload type (retransmissions carry another). */
-  payloadType: number;
-  rtp: string;
-};
 
 export class MediaTap {
   readonly #out: WriteStream;

@@ -4,8 +4,8 @@
 // ratcheted key. Nothing that fails a check is returned.
 import type { Bytes } from '../sframe/bytes.js';
 import { concat } from '../sframe/aead.js';
-import { decodeHeader } from '../sframe/header.js';
-import { decryptFrame, type DecryptFailure } from '../sframe/frame.js';
+import { decodeHeader, type SFrameHeader } from '../sframe/header.js';
+import { openFrame, type DecryptFailure } from '../sframe/frame.js';
 import { deriveSFrameKey, type SFrameKey } from '../sframe/keySchedule.js';
 import { ReplayWindow } from '../sframe/ReplayWindow.js';
 import { epochsMatching, kidFor, parseKid, stepsAhead } from './kid.js';
@@ -56,21 +56,21 @@ export class MediaDecryptor {
     const clear = clearPrefixLength(kind, frame);
     const metadata = frame.subarray(0, clear);
     const sframe = frame.subarray(clear);
-    let kid: bigint;
+    let header: SFrameHeader;
     try {
-      kid = decodeHeader(sframe).kid;
+      header = decodeHeader(sframe);
     } catch {
       return { ok: false, reason: 'malformed' };
     }
-    const { slot, epochBits } = parseKid(kid);
+    const { slot, epochBits } = parseKid(header.kid);
     if (slot !== this.slot) return { ok: false, reason: 'wrong_sender' };
     const candidates = epochsMatching(epochBits, this.#epochs.keys());
     for (const epoch of candidates) {
-      const result = await this.#open(epoch, this.#epochs.get(epoch), kind, metadata, sframe, probe);
+      const result = await this.#open(epoch, this.#epochs.get(epoch), kind, header, metadata, sframe, probe);
       if (result) return result;
     }
     if (candidates.length === 0) {
-      const followed = await this.#followRatchet(epochBits, kind, metadata, sframe, probe);
+      const followed = await this.#followRatchet(epochBits, kind, header, metadata, sframe, probe);
       if (followed) return followed;
       return { ok: false, reason: 'unknown_key' };
     }
@@ -78,7 +78,14 @@ export class MediaDecryptor {
   }
 
   /** A frame under an epoch we do not hold yet: try the sender's next ratchet steps. */
-  async #followRatchet(bits: number, kind: MediaKind, metadata: Bytes, sframe: Bytes, probe: boolean) {
+  async #followRatchet(
+    bits: number,
+    kind: MediaKind,
+    header: SFrameHeader,
+    metadata: Bytes,
+    sframe: Bytes,
+    probe: boolean,
+  ) {
     const latest = this.latestEpoch;
     if (latest === undefined) return undefined;
     const steps = stepsAhead(latest, bits);
@@ -88,7 +95,7 @@ export class MediaDecryptor {
     for (let step = 1; step <= steps; step++) baseKey = await ratchetKey(baseKey);
     const epoch = latest + steps;
     const candidate = await this.#derive(epoch, baseKey);
-    const result = await this.#open(epoch, candidate, kind, metadata, sframe, probe);
+    const result = await this.#open(epoch, candidate, kind, header, metadata, sframe, probe);
     if (!result?.ok) return undefined; // a forged or stray frame must not move our keys
     if (probe) return result;
     this.#epochs.set(epoch, candidate);
@@ -100,13 +107,13 @@ export class MediaDecryptor {
     epoch: number,
     entry: Epoch | undefined,
     kind: MediaKind,
+    header: SFrameHeader,
     metadata: Bytes,
     sframe: Bytes,
     probe: boolean,
   ) {
     if (!entry) return undefined;
-    const key = entry.keys[kind];
-    const decrypted = await decryptFrame(() => key, sframe, metadata);
+    const decrypted = await openFrame(entry.keys[kind], header, sframe, metadata);
     if (typeof decrypted === 'string') return undefined;
     if (probe) return { ok: true, frame: concat(metadata, decrypted.payload), epoch, firstOfEpoch: false } as const;
     const window = entry.windows[kind];

@@ -8,3 +8,4 @@ export * from './MediaEncryptor.js';
 export * from './MediaDecryptor.js';
 export * from './workerMessages.js';
 export * from './keyMessages.js';
+export * from './mediaTap.js';

@@ -4,7 +4,7 @@
 // authenticated, not encrypted, and not repeated inside the SFrame.
 import type { Bytes } from './bytes.js';
 import { concat, open, seal } from './aead.js';
-import { decodeHeader, encodeHeader } from './header.js';
+import { decodeHeader, encodeHeader, type SFrameHeader } from './header.js';
 import type { SFrameKey } from './keySchedule.js';
 
 /** The nonce: the salt XOR the counter, right-aligned. */
@@ -42,6 +42,16 @@ export async function decryptFrame(
   }
   const key = keyFor(header.kid);
   if (!key) return 'unknown_key';
+  return openFrame(key, header, frame, metadata);
+}
+
+/** Decrypts a frame whose header the caller already parsed (to try several keys without parsing again). */
+export async function openFrame(
+  key: SFrameKey,
+  header: SFrameHeader,
+  frame: Bytes,
+  metadata: Bytes,
+): Promise<Decrypted | 'authentication_failed'> {
   const aad = concat(frame.subarray(0, header.length), metadata);
   const payload = await open(key.aead, nonceFor(key.salt, header.ctr), aad, frame.subarray(header.length));
   return payload ? { kid: header.kid, ctr: header.ctr, payload } : 'authentication_failed';

@@ -1,0 +1,63 @@
+// Joining helpers: waiting for admission, and a mediasoup-client transport
+// wired to signaling (connect, produce, ICE restart).
+import type { Device } from 'mediasoup-client';
+import { RtpParametersSchema, type ServerEventOf } from '@parley/shared';
+import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { LeftCallError } from './LeftCallError.js';
+
+/** Resolves when a host lets us in; rejects when we are turned away. */
+export function admission(signaling: SignalingClient) {
+  return new Promise<ServerEventOf<'admitted'>>((resolve, reject) => {
+    signaling.on('admitted', resolve);
+    signaling.on('leftCall', ({ reason }) => reject(new LeftCallError(reason)));
+  });
+}
+
+export async function createTransport(
+  signaling: SignalingClient,
+  device: Device,
+  direction: 'send' | 'recv',
+  iceServers: RTCIceServer[],
+  insertableStreams: boolean,
+) {
+  const created = await signaling.request('createTransport', { direction });
+  const options = {
+    id: created.transportId,
+    iceParameters: created.iceParameters,
+    iceCandidates: created.iceCandidates,
+    dtlsParameters: created.dtlsParameters,
+    // No STUN: the SFU's own candidates are all a browser needs. TURN only
+    // when the operator configured a relay.
+    iceServers,
+    ...(insertableStreams
+      ? { additionalSettings: { encodedInsertableStreams: true } as Partial<RTCConfiguration> }
+      : {}),
+  };
+  const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+  // When the network changes under us, ICE fails: ask the server for new ICE
+  // credentials and restart, without leaving the call.
+  transport.on('connectionstatechange', (state) => {
+    if (state !== 'failed') return;
+    signaling
+      .request('restartIce', { transportId: transport.id })
+      .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
+      .catch(() => undefined); // the connection indicator shows the failed state meanwhile
+  });
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    signaling
+      .request('connectTransport', { transportId: transport.id, dtlsParameters })
+      .then(() => callback(), errback);
+  });
+  if (direction === 'send') {
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      const source = appData.source === 'screen' ? 'screen' : kind === 'audio' ? 'microphone' : 'camera';
+      // Checked against the protocol here too, so a browser quirk fails loudly on our side.
+      const parsed = RtpParametersSchema.safeParse(rtpParameters);
+      if (!parsed.success) return errback(new Error('the browser produced unexpected RTP parameters'));
+      signaling
+        .request('produce', { transportId: transport.id, kind, source, rtpParameters: parsed.data })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+  }
+  return transport;
+}
