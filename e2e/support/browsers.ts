@@ -23,6 +23,8 @@ export type TestPage = {
 
 export type TestBrowser = {
   readonly name: string;
+  /** The browser's own version string, for benchmark reports. */
+  readonly version: string;
   newPage(): Promise<TestPage>;
   close(): Promise<void>;
 };
@@ -56,6 +58,7 @@ export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<
   });
   return {
     name: 'chromium',
+    version: `Chromium ${browser.version()}`,
     newPage: async () => {
       // A context per page: each page is its own person, with its own cookies.
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -96,8 +99,10 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
     extraPrefsFirefox: { ...firefoxPrefs, 'dom.securecontext.allowlist': new URL(trustedOrigin).hostname },
     defaultViewport: { width: 1280, height: 800 },
   });
+  const version = await browser.version();
   return {
     name: 'firefox',
+    version,
     newPage: async () => {
       // A context per page: each page is its own person, with its own cookies.
       const context = await browser.createBrowserContext();
