@@ -2,7 +2,6 @@
 // how long from pressing "Join call" to the first decoded remote frame, and
 // how much CPU the server (Node + mediasoup worker) uses with three people in
 // a call. Prints numbers; asserts only that the measurement happened.
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { afterAll, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.js';
@@ -10,22 +9,7 @@ import { decodingVideos, roomLink } from '../support/call.js';
 import { registerViaApi } from '../support/accounts.js';
 import { startServer, type RunningServer } from '../support/startServer.js';
 import { waitFor } from '../support/waitFor.js';
-
-const ticksPerSecond = 100; // Linux USER_HZ
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond; // utime + stime
-}
-
-function serverProcesses(pid: number): number[] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number);
-  return [pid, ...children];
-}
+import { cpuSeconds, processTree } from '../support/processCpu.js';
 
 let server: RunningServer | undefined;
 const browsers: TestBrowser[] = [];
@@ -76,7 +60,7 @@ it('measures join-to-first-frame and server CPU for a three-person call', async 
     30_000,
   );
 
-  const pids = serverProcesses(running.pid);
+  const pids = processTree(running.pid);
   const before = pids.map(cpuSeconds);
   const windowSeconds = 20;
   await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));

@@ -19,6 +19,8 @@ export type TestPage = {
   /** `fn` runs in the page with `arg` (JSON-serialisable). */
   evaluateWith<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   screenshot(path: string): Promise<void>;
+  /** Closes the page (hanging up, if it is in a call) and its browser context. */
+  close(): Promise<void>;
 };
 
 export type TestBrowser = {
@@ -48,13 +50,17 @@ const chromiumArgs = [
  * browsers do not treat as a secure context (no camera, no WebRTC encoded
  * transforms) unless told to trust that one origin.
  */
-export type LaunchOptions = { trustedOrigin: string };
+export type LaunchOptions = {
+  trustedOrigin: string;
+  /** More command-line arguments (Chromium), e.g. a marker to find its processes by. */
+  extraArgs?: string[];
+};
 
-export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<TestBrowser> {
+export async function launchChromium({ trustedOrigin, extraArgs = [] }: LaunchOptions): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${trustedOrigin}`],
+    args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${trustedOrigin}`, ...extraArgs],
   });
   return {
     name: 'chromium',
@@ -76,6 +82,7 @@ export async function launchChromium({ trustedOrigin }: LaunchOptions): Promise<
         evaluate: (fn) => page.evaluate(fn),
         evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
+        close: () => context.close(),
       };
     },
     close: () => browser.close(),
@@ -136,6 +143,7 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
         evaluate: (fn) => page.evaluate(fn),
         evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
+        close: () => context.close(),
       };
     },
     close: async () => {

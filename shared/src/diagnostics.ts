@@ -7,12 +7,18 @@ export type InboundStat = {
   framesDecoded: number;
   audioLevel: number;
   bytesReceived: number;
+  /** Seconds frames spent in the jitter buffer, summed; divide by jitterBufferEmittedCount. */
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
 };
+
+export type OutboundStat = { kind: 'audio' | 'video'; bytesSent: number };
 
 export type Diagnostics = {
   /** mediasoup-client transport connection states ('new', 'connecting', 'connected', 'failed', …). */
   transports: { send: string; recv: string };
   inbound: InboundStat[];
+  outbound: OutboundStat[];
 };
 
 /** The E2EE worker's counters and key-switch times, and dry-run probes (tests and benchmarks). */

@@ -253,6 +253,7 @@ export class CallSession {
     return {
       transports: { send: this.sendTransport.connectionState, recv: this.recvTransport.connectionState },
       inbound: await this.#inboundStats(),
+      outbound: await this.#local.outboundStats(),
     };
   }
 
@@ -267,6 +268,8 @@ export class CallSession {
           framesDecoded: Number(stat.framesDecoded ?? 0),
           audioLevel: Number(stat.audioLevel ?? 0),
           bytesReceived: Number(stat.bytesReceived ?? 0),
+          jitterBufferDelay: Number(stat.jitterBufferDelay ?? 0),
+          jitterBufferEmittedCount: Number(stat.jitterBufferEmittedCount ?? 0),
         });
       }
     }

@@ -1,7 +1,7 @@
 // What we send: microphone, camera (simulcast, three layers) and screen, each
 // a mediasoup producer that can be paused (mute, camera off) or closed.
 import type { types } from 'mediasoup-client';
-import type { MediaSource } from '@parley/shared';
+import type { MediaSource, OutboundStat } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 
 /**
@@ -50,6 +50,18 @@ export class LocalMedia {
     // The browser's own "stop sharing" button ends the track.
     producer.on('trackended', () => void this.stop(source));
     this.onChange();
+  }
+
+  /** Bytes sent per producer (all simulcast layers), for diagnostics and benchmarks. */
+  async outboundStats(): Promise<OutboundStat[]> {
+    const rows: OutboundStat[] = [];
+    for (const producer of this.#producers.values()) {
+      let bytesSent = 0;
+      for (const stat of (await producer.getStats()).values())
+        if (stat.type === 'outbound-rtp') bytesSent += Number(stat.bytesSent ?? 0);
+      rows.push({ kind: producer.kind, bytesSent });
+    }
+    return rows;
   }
 
   /** Mute/unmute or camera off/on: paused here and on the server, so nothing is sent. */
