@@ -4,8 +4,8 @@
 // by a synthetic RTP sender into a PlainTransport, either as they are or as
 // real SFrame ciphertext (Parley's MediaEncryptor), and forwarded to a
 // growing number of consumers (PlainTransports into a counting UDP sink).
-// At each step both payloads are measured one after the other (A B), so
-// machine drift cancels. It stops at packet loss, CPU saturation or the cap.
+// At each step both payloads are measured one after the other (A B, then
+// B A at the next step), so machine drift cancels. It stops at packet loss, CPU saturation or the cap.
 // Settings: BENCH_MAX_CONSUMERS (1000), BENCH_SECONDS per step and payload (4).
 import { createSocket } from 'node:dgram';
 import * as mediasoup from 'mediasoup';
@@ -166,9 +166,11 @@ it('measures worker CPU per forwarded stream and consumers per worker, codec fra
   };
   const results: StepResult[] = [];
   let sustained = 0;
-  for (const consumers of parameters.steps) {
+  for (const [step, consumers] of parameters.steps.entries()) {
     let ok = true;
-    for (const payload of ['codec frames', 'SFrame ciphertext'] as const) {
+    // Which payload goes first alternates, so neither always runs on a warmer (or busier) machine.
+    const order = ['codec frames', 'SFrame ciphertext'] as const;
+    for (const payload of step % 2 === 0 ? order : [...order].reverse()) {
       await pipes[payload].growTo(consumers);
       const measured = await pipes[payload].measure(parameters.secondsPerStep);
       results.push({ consumers, payload, ...measured });
