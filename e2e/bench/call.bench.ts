@@ -22,9 +22,11 @@ const parameters = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 2),
   measureSeconds: Number(process.env.BENCH_SECONDS ?? 20),
   browser: 'chromium',
+  /** Compared in this order every round; 'pass-through' adds transforms that copy frames without SFrame. */
+  modes: (process.env.BENCH_MODES ?? 'on,off').split(',') as Mode[],
 };
 
-type Mode = 'on' | 'off';
+type Mode = 'on' | 'off' | 'pass-through';
 type ParticipantResult = {
   participant: number;
   cpuPercent: number;
@@ -88,7 +90,7 @@ function compare(a: Sample, b: Sample, remotes: number): Omit<ParticipantResult,
 
 async function runPhase(mode: Mode, roundNo: number, running: RunningServer, pids: number[]): Promise<Phase> {
   progress('call', `round ${roundNo}, E2EE ${mode}: ${parameters.participants} people joining…`);
-  const options = mode === 'off' ? { e2ee: 'off' as const } : {};
+  const options = mode === 'on' ? {} : { e2ee: mode };
   const pages: TestPage[] = [];
   const joinMs: (number | undefined)[] = [undefined];
   const [first, ...rest] = browsers;
@@ -98,7 +100,7 @@ async function runPhase(mode: Mode, roundNo: number, running: RunningServer, pid
   const link = await roomLink(host);
   // Everyone joins right after the previous person was let in; each page's
   // time to its first decoded remote frame is watched in parallel.
-  const firstFrames: Promise<number>[] = [];
+  const firstFrames: Promise<number | undefined>[] = [];
   for (const [index, browser] of rest.entries()) {
     const name = `P${index + 2}`;
     const started = performance.now();
@@ -133,7 +135,10 @@ async function runPhase(mode: Mode, roundNo: number, running: RunningServer, pid
   }));
 
   let leaveToNewKeyMs: number | undefined;
+  // The last person hangs up (closing a page without it would keep their
+  // place for the reconnection grace period, like a dropped network).
   const leaver = pages.pop();
+  await leaver?.clickButton('Leave');
   await leaver?.close();
   if (mode === 'on') {
     // Each remaining page: from learning of the leave to sending under the new key.
@@ -171,7 +176,7 @@ it('compares a call with E2EE on and off, alternating', async () => {
   expect(pids.every((pid) => pid > 0)).toBe(true);
   const phases: Phase[] = [];
   for (let r = 1; r <= parameters.rounds; r++) {
-    for (const mode of ['on', 'off'] as const) phases.push(await runPhase(mode, r, running, pids));
+    for (const mode of parameters.modes) phases.push(await runPhase(mode, r, running, pids));
   }
 
   const per = (mode: Mode, pick: (p: ParticipantResult) => number | undefined) =>
@@ -189,10 +194,12 @@ it('compares a call with E2EE on and off, alternating', async () => {
     ['SFrame bytes sent, kbps', (p) => p.sframeKbps],
     ['join → first remote frame, ms', (p) => p.joinToFirstFrameMs],
   ];
+  const medians = (pick: (p: ParticipantResult) => number | undefined) =>
+    parameters.modes.map((mode) => round(summarize(per(mode, pick)).median, 1));
   const rows = metrics.map(([name, pick]) => {
     const on = summarize(per('on', pick)).median;
     const off = summarize(per('off', pick)).median;
-    return [name, round(on, 1), round(off, 1), off ? round(on / off, 3) : '–'];
+    return [name, ...medians(pick), off ? round(on / off, 3) : '–'];
   });
   const cpuRatio = round(total('on', (p) => p.cpuPercent) / total('off', (p) => p.cpuPercent), 3);
   const leaveKeys = phases.flatMap((p) => (p.leaveToNewKeyMs === undefined ? [] : [p.leaveToNewKeyMs]));
@@ -206,6 +213,11 @@ it('compares a call with E2EE on and off, alternating', async () => {
       1,
     )} % of one core)`,
     `SFrame overhead: ${round(summarize(per('on', (p) => p.sframeKbps)).median, 2)} kbps per sender (${round((summarize(per('on', (p) => p.sframeKbps)).median / summarize(per('on', (p) => p.sentKbps)).median) * 100, 2)} % of what it sends)`,
+    ...(parameters.modes.includes('pass-through')
+      ? [
+          `transforms without SFrame (pass-through) ÷ off: CPU ${round(total('pass-through', (p) => p.cpuPercent) / total('off', (p) => p.cpuPercent), 3)}, decoded fps ${round(summarize(per('pass-through', (p) => p.decodedFps)).median / summarize(per('off', (p) => p.decodedFps)).median, 3)}`,
+        ]
+      : []),
     `leave → new key in use: ${leaveKeys.join(', ') || 'not measured'} ms`,
   ];
   writeReport({
@@ -214,7 +226,11 @@ it('compares a call with E2EE on and off, alternating', async () => {
     parameters,
     environment: environment({ chromium: browsers[0]?.version ?? 'unknown' }),
     tables: [
-      { title: 'median per participant, E2EE on vs off', columns: ['metric', 'on', 'off', 'on ÷ off'], rows },
+      {
+        title: 'median per participant, by mode',
+        columns: ['metric', ...parameters.modes.map((m) => `E2EE ${m}`), 'on ÷ off'],
+        rows,
+      },
       {
         title: 'every phase and participant',
         columns: [
@@ -250,7 +266,7 @@ it('compares a call with E2EE on and off, alternating', async () => {
         title: 'per participant, median',
         unit: 'see label',
         labels: ['CPU %', 'decoded fps', 'jitter-buffer ms', 'sent kbps ÷ 10'],
-        series: (['on', 'off'] as const).map((mode) => ({
+        series: parameters.modes.map((mode) => ({
           name: `E2EE ${mode}`,
           values: [
             round(summarize(per(mode, (p) => p.cpuPercent)).median, 1),

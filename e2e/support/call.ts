@@ -6,19 +6,20 @@ import { waitFor } from './waitFor.js';
 
 /**
  * A fresh user opens `url` in `browser`, names themself and presses Join.
- * `e2ee: 'off'` flips the test-only switch first (control runs and benchmarks).
+ * `e2ee: 'off' | 'pass-through'` flips the test-only switch first (control runs and benchmarks).
  */
 export async function joinCall(
   browser: TestBrowser,
   baseUrl: string,
   url: string,
   name: string,
-  options: { e2ee?: 'off' } = {},
+  options: { e2ee?: 'off' | 'pass-through' } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
   await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
   await page.goto(url);
-  if (options.e2ee === 'off') await page.evaluate(() => localStorage.setItem('parley.testing.e2ee', 'off'));
+  const testing = options.e2ee;
+  if (testing) await page.evaluateWith((mode) => localStorage.setItem('parley.testing.e2ee', mode), testing);
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;

@@ -14,9 +14,15 @@ import { exposeE2eeTestHooks, recordKeyInUse } from './testHooks.js';
 
 const testSwitch = 'parley.testing.e2ee';
 
-/** Test and benchmark switch only: `localStorage['parley.testing.e2ee'] = 'off'`. */
-export function e2eeDisabledForTesting(): boolean {
-  return globalThis.localStorage?.getItem(testSwitch) === 'off';
+/**
+ * Test and benchmark switch only, `localStorage['parley.testing.e2ee']`:
+ * 'off' (no transforms at all) or 'pass-through' (transforms that copy
+ * frames without encrypting, to measure the transform machinery alone).
+ * Anything else, or nothing: end-to-end encrypted.
+ */
+export function testingMode(): 'off' | 'pass-through' | undefined {
+  const value = globalThis.localStorage?.getItem(testSwitch);
+  return value === 'off' || value === 'pass-through' ? value : undefined;
 }
 
 export class E2eeUnavailableError extends Error {
@@ -33,7 +39,7 @@ export type PeerSecurity = {
 };
 
 export type E2eeView =
-  | { mode: 'off-for-testing' }
+  | { mode: 'off-for-testing' | 'pass-through-for-testing' }
   | {
       mode: 'on';
       sending: 'encrypting' | 'waiting';
@@ -45,6 +51,7 @@ export type E2eeView =
 
 export class CallEncryption {
   #keys: CallKeys | undefined;
+  #passThrough = false;
   #accountId = '';
   #view: E2eeView = { mode: 'on', sending: 'waiting', securityCode: '', peers: {}, alerts: [] };
   readonly #failing = new Map<string, number>();
@@ -73,7 +80,8 @@ export class CallEncryption {
 
   /** Undefined when switched off for testing; throws when this browser cannot encrypt (never fall back to clear). */
   static async create(onChange: () => void): Promise<CallEncryption | undefined> {
-    if (e2eeDisabledForTesting()) return undefined;
+    const testing = testingMode();
+    if (testing === 'off') return undefined;
     const api = transformApi();
     if (!api)
       throw new E2eeUnavailableError(
@@ -81,6 +89,10 @@ export class CallEncryption {
       );
     const encryption = new CallEncryption(await loadSodium(), new E2eeMedia(api), onChange);
     exposeE2eeTestHooks(encryption.media);
+    if (testing === 'pass-through') {
+      encryption.media.passThrough();
+      encryption.#passThrough = true;
+    }
     return encryption;
   }
 
@@ -154,6 +166,10 @@ export class CallEncryption {
   }
 
   #refresh(): void {
+    if (this.#passThrough) {
+      this.#view = { mode: 'pass-through-for-testing' };
+      return this.onChange();
+    }
     const keys = this.#keys;
     if (!keys) return;
     const statuses = this.media.statuses;

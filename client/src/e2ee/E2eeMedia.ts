@@ -91,6 +91,11 @@ export class E2eeMedia {
     });
   }
 
+  /** Benchmark hook: transforms pass frames unchanged (the call is then NOT encrypted). */
+  passThrough(): void {
+    this.#post({ type: 'passThrough' });
+  }
+
   /** Test hook: give this participant's stream a wrong key. */
   scrambleKeys(peerId: string): void {
     this.#post({ type: 'scrambleKeys', peerId });

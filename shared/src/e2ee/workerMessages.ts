@@ -36,6 +36,8 @@ export const PageToWorkerSchema = z.discriminatedUnion('type', [
   /** Test and benchmark hooks: a dry-run decrypt with every key held, and a deliberately wrong key. */
   z.object({ type: z.literal('probe'), requestId: z.number().int(), frames: z.array(ProbeFrame).max(10_000) }),
   z.object({ type: z.literal('scrambleKeys'), peerId: PeerId }),
+  /** Benchmark hook: frames pass the transforms unchanged (measures the transform machinery without SFrame). */
+  z.object({ type: z.literal('passThrough') }),
 ]);
 export type PageToWorker = z.infer<typeof PageToWorkerSchema>;
 

@@ -5,10 +5,11 @@ import type { CallView, CallSession } from '../../call/CallSession.js';
 export function EncryptionStatus({ session, view }: { session: CallSession; view: CallView }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const e2ee = view.e2ee;
-  if (e2ee.mode === 'off-for-testing') {
+  if (e2ee.mode !== 'on') {
     return (
       <p role="alert" className="banner danger" data-e2ee="off">
-        End-to-end encryption is OFF (test mode). This call is NOT private: the server can see and hear everything.
+        End-to-end encryption is OFF ({e2ee.mode === 'off-for-testing' ? 'test mode' : 'benchmark pass-through mode'}).
+        This call is NOT private: the server can see and hear everything.
       </p>
     );
   }

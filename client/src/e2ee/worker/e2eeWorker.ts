@@ -58,6 +58,8 @@ async function handle(message: PageToWorker): Promise<void> {
       return post({ type: 'probeResult', requestId: message.requestId, ...(await cryptor.probe(message.frames)) });
     case 'scrambleKeys':
       return cryptor.scrambleKeys(message.peerId);
+    case 'passThrough':
+      return cryptor.passThrough();
     default:
       return assertUnreachable(message);
   }
