@@ -13,28 +13,12 @@ import { ClientError, LimitError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { limits } from './limits.js';
 import type { Notify, Peer, ProducerAppData } from './Peer.js';
+import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 import { describeParticipant, describeProducer, describeProducers } from './describe.js';
 
 const log = createLogger('rooms.Room');
 
-export type MediaNetwork = {
-  /** Handed to browsers as-is: TURN relays, if the operator configured any. */
-  iceServers: { urls: string[]; username?: string; credential?: string }[];
-  listenIp: string;
-  announcedAddress: string | undefined;
-  minPort: number;
-  maxPort: number;
-};
-
 export type RoomEvents = { close: [] };
-
-/** What a room needs from outside the call. */
-export type RoomHooks = {
-  /** Records a device's public identity key under its account. */
-  rememberIdentityKey(userId: string, publicKey: string): Promise<void>;
-  /** Test-only media tap (PARLEY_TEST_MEDIA_TAP): sees every new producer. */
-  onProducer?: (router: types.Router, producer: types.Producer<ProducerAppData>) => void;
-};
 
 /** A room nobody enters closes after this long. */
 const unusedRoomMs = 10 * 60_000;

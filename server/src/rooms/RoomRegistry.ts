@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '../errors.js';
 import type { WorkerPool } from '../sfu/index.js';
-import { Room, type MediaNetwork, type RoomHooks } from './Room.js';
+import { Room } from './Room.js';
+import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();

@@ -1,4 +1,5 @@
-export { Room, type MediaNetwork } from './Room.js';
+export { Room } from './Room.js';
+export type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 export { Peer, type Notify } from './Peer.js';
 export { RoomRegistry } from './RoomRegistry.js';
 export { limits } from './limits.js';

@@ -1,0 +1,21 @@
+// What a room is given from outside the call: how media reaches browsers,
+// and hooks into the rest of the server.
+import type { types } from 'mediasoup';
+import type { ProducerAppData } from './Peer.js';
+
+export type MediaNetwork = {
+  /** Handed to browsers as-is: TURN relays, if the operator configured any. */
+  iceServers: { urls: string[]; username?: string; credential?: string }[];
+  listenIp: string;
+  announcedAddress: string | undefined;
+  minPort: number;
+  maxPort: number;
+};
+
+/** What a room needs from outside the call. */
+export type RoomHooks = {
+  /** Records a device's public identity key under its account. */
+  rememberIdentityKey(userId: string, publicKey: string): Promise<void>;
+  /** Test-only media tap (PARLEY_TEST_MEDIA_TAP): sees every new producer. */
+  onProducer?: (router: types.Router, producer: types.Producer<ProducerAppData>) => void;
+};
