@@ -268,10 +268,25 @@ describe('signaling', () => {
     await request(host, 'admit', { peerId });
     const { resumeToken } = await admitted;
 
+    // A microphone, which the host mutes while the guest's network is down.
+    const transport = await request(guest, 'createTransport', { direction: 'send' });
+    const produced = await request(guest, 'produce', {
+      transportId: String(transport.data?.transportId),
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
+        encodings: [{ ssrc: 11111111 }],
+      },
+    });
+    const microphone = String(produced.data?.producerId);
+    expect(produced).toMatchObject({ ok: true });
+
     let leftEarly = false;
     (host as unknown as { once: (e: string, l: () => void) => void }).once('peerLeft', () => (leftEarly = true));
     // The network drops (not a hang-up): the server sees a transport close.
     (guest as unknown as { io: { engine: { close: () => void } } }).io.engine.close();
+    expect(await request(host, 'muteParticipant', { peerId })).toMatchObject({ ok: true });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const back = await connectSocket(baseUrl, cookie);
@@ -290,8 +305,11 @@ describe('signaling', () => {
     expect(await request(stranger, 'resume', { roomId, peerId, resumeToken })).toMatchObject({
       error: { code: 'not_found' },
     });
+    const remindedOfMute = next(back, 'mutedByHost');
     const resumed = await request(back, 'resume', { roomId, peerId, resumeToken });
     expect(resumed).toMatchObject({ ok: true, data: { peerId, participants: [{ displayName: 'Host' }] } });
+    // The host's mute went to the dead socket; the resumed one hears of it.
+    expect(await remindedOfMute).toEqual({ producerId: microphone });
     expect(leftEarly).toBe(false);
     expect(await request(back, 'createTransport', { direction: 'send' })).toMatchObject({ ok: true });
 

@@ -17,6 +17,8 @@ export class Peer {
   isHost = false;
   /** Set by the room on admission: this peer's number in SFrame key ids. */
   keySlot = 0;
+  /** Microphones a host paused and the owner has not unmuted: told again after a resume. */
+  readonly mutedByHost = new Set<string>();
   /** This peer's public E2EE keys for the call, once announced. */
   e2ee: E2eeAnnouncement | undefined;
   readonly #transports = new Map<string, types.WebRtcTransport>();

@@ -137,7 +137,10 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const producer of target.producers) {
       if (producer.appData.source !== 'microphone' || producer.paused) continue;
       this.#setPaused(target, producer.id, true).then(
-        () => target.notify('mutedByHost', { producerId: producer.id }),
+        () => {
+          target.mutedByHost.add(producer.id);
+          target.notify('mutedByHost', { producerId: producer.id });
+        },
         (error: unknown) => log.warn({ err: error }, 'could not pause a producer for a host mute'),
       );
     }
@@ -158,6 +161,7 @@ export class Room extends EventEmitter<RoomEvents> {
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     this.#assertAdmitted(peer);
     await this.#setPaused(peer, producerId, paused);
+    if (!paused) peer.mutedByHost.delete(producerId);
   }
 
   async #setPaused(owner: Peer, producerId: string, paused: boolean): Promise<void> {
@@ -184,6 +188,8 @@ export class Room extends EventEmitter<RoomEvents> {
     clearTimeout(this.#suspended.get(peerId));
     this.#suspended.delete(peerId);
     peer.rebind(notify);
+    // A host's mute sent to the dead socket was lost with it: say it again.
+    for (const producerId of peer.mutedByHost) peer.notify('mutedByHost', { producerId });
     const others = [...this.#peers.values()].filter((other) => other !== peer);
     return { peer, admission: this.#describeFor(peer, others) };
   }
