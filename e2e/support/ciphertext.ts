@@ -1,7 +1,8 @@
 // The check behind "the server only forwards ciphertext": every tapped frame,
 // from the first on, must be clear codec bytes followed by a well-formed
-// SFrame whose KID names one sender consistently and whose counter only
-// grows, and must not decrypt under a wrong key. Plain media fails it.
+// SFrame whose KID names one sender consistently and whose counters never
+// repeat (and arrive at most a replay window out of order), and must not
+// decrypt under a wrong key. Plain media fails it.
 import { clearPrefixLength, MediaDecryptor, parseKid } from '@parley/shared/e2ee';
 import { decodeHeader } from '@parley/shared/sframe';
 import type { TappedFrame } from './mediaTap.js';
@@ -9,7 +10,7 @@ import type { TappedFrame } from './mediaTap.js';
 /** What is wrong with the frames, as readable lines; empty when every frame is SFrame ciphertext. */
 export function ciphertextProblems(frames: TappedFrame[]): string[] {
   const problems: string[] = [];
-  const seen = new Map<string, { slot: number; lastCtr: Map<bigint, bigint> }>();
+  const seen = new Map<string, { slot: number; counters: Map<bigint, Set<bigint>> }>();
   frames.forEach((frame, index) => {
     const where = `frame ${index} (${frame.kind}, producer ${frame.producerId.slice(0, 8)})`;
     const sframe = frame.data.subarray(clearPrefixLength(frame.kind, frame.data));
@@ -21,12 +22,17 @@ export function ciphertextProblems(frames: TappedFrame[]): string[] {
       return;
     }
     const { slot } = parseKid(header.kid);
-    const producer = seen.get(frame.producerId) ?? { slot, lastCtr: new Map() };
+    const producer = seen.get(frame.producerId) ?? { slot, counters: new Map<bigint, Set<bigint>>() };
     seen.set(frame.producerId, producer);
     if (slot !== producer.slot) problems.push(`${where}: KID names slot ${slot}, earlier frames slot ${producer.slot}`);
-    const last = producer.lastCtr.get(header.kid);
-    if (last !== undefined && header.ctr <= last) problems.push(`${where}: counter ${header.ctr} after ${last}`);
-    producer.lastCtr.set(header.kid, header.ctr);
+    // Counters never repeat under one key, and arrive at most a replay window out of order
+    // (a camera's simulcast layers share one counter, and the SFU may switch layers).
+    const counters = producer.counters.get(header.kid) ?? new Set<bigint>();
+    producer.counters.set(header.kid, counters);
+    const highest = [...counters].reduce((a, b) => (b > a ? b : a), -1n);
+    if (counters.has(header.ctr)) problems.push(`${where}: counter ${header.ctr} repeated`);
+    else if (header.ctr < highest - 128n) problems.push(`${where}: counter ${header.ctr} far behind ${highest}`);
+    counters.add(header.ctr);
     if (sframe.length < header.length + 4) problems.push(`${where}: shorter than header and tag`);
   });
   return problems;
