@@ -41,10 +41,20 @@ export class MediaDecryptor {
     return this.#epochs.size > 0;
   }
 
-  /** A key the sender gave us (replaces one we derived for the same epoch). */
-  async setKey(epoch: number, baseKey: Bytes): Promise<void> {
-    this.#epochs.set(epoch, await this.#derive(epoch, baseKey.slice()));
+  /**
+   * A key the sender gave us. An epoch we already hold keeps its key and its
+   * replay window: a box delivered twice (or a key we derived by following the
+   * ratchet) must not let replayed frames decrypt again. 'conflict': a
+   * different key for an epoch we hold, which an honest sender never sends.
+   */
+  async setKey(epoch: number, baseKey: Bytes): Promise<'added' | 'held' | 'conflict'> {
+    const held = this.#epochs.get(epoch);
+    if (held) return equalBytes(held.baseKey, baseKey) ? 'held' : 'conflict';
+    const entry = await this.#derive(epoch, baseKey.slice());
+    if (this.#epochs.has(epoch)) return 'held'; // set meanwhile (derivation is asynchronous)
+    this.#epochs.set(epoch, entry);
     this.#prune();
+    return 'added';
   }
 
   /**
@@ -92,12 +102,13 @@ export class MediaDecryptor {
     if (steps < 1 || steps > maxRatchetSteps) return undefined;
     let baseKey = this.#epochs.get(latest)?.baseKey;
     if (!baseKey) return undefined;
-    for (let step = 1; step <= steps; step++) baseKey = await ratchetKey(baseKey);
+    for (let step = 1; step <= steps; step++) baseKey = ratchetKey(baseKey);
     const epoch = latest + steps;
     const candidate = await this.#derive(epoch, baseKey);
     const result = await this.#open(epoch, candidate, kind, header, metadata, sframe, probe);
     if (!result?.ok) return undefined; // a forged or stray frame must not move our keys
     if (probe) return result;
+    if (this.#epochs.has(epoch)) return result; // given to us while we derived it: keep that entry's window
     this.#epochs.set(epoch, candidate);
     this.#prune();
     return result;
@@ -138,6 +149,12 @@ export class MediaDecryptor {
     };
   }
 
+  /** Zeroes every base key held; the decryptor holds no key afterwards. */
+  wipe(): void {
+    for (const entry of this.#epochs.values()) entry.baseKey.fill(0);
+    this.#epochs.clear();
+  }
+
   #prune(): void {
     const epochs = [...this.#epochs.keys()].sort((a, b) => b - a);
     for (const old of epochs.slice(keptEpochs)) {
@@ -145,4 +162,10 @@ export class MediaDecryptor {
       this.#epochs.delete(old);
     }
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return difference === 0;
 }

@@ -34,6 +34,11 @@ export class MediaEncryptor {
     this.#current = { slot, epoch, senders };
   }
 
+  /** Forgets the current key (derived, non-extractable keys: dropping them is all there is). */
+  wipe(): void {
+    this.#current = undefined;
+  }
+
   /** Whether the current key has carried enough frames that it should be ratcheted. */
   get wantsRatchet(): boolean {
     const current = this.#current;

@@ -89,7 +89,7 @@ describe('key changes', () => {
     const sender = new MediaEncryptor();
     await sender.setKey(1, 0, key0);
     const before = await seal(sender, 'audio', opus());
-    const key1 = await ratchetKey(key0);
+    const key1 = ratchetKey(key0);
     await sender.setKey(1, 1, key1);
     const after = await seal(sender, 'audio', opus());
 
@@ -126,6 +126,47 @@ describe('key changes', () => {
     const encryptor = new MediaEncryptor();
     await Promise.all([encryptor.setKey(0, 3, randomBaseKey()), encryptor.setKey(0, 2, randomBaseKey())]);
     expect(encryptor.epoch).toBe(3);
+  });
+
+  it('keeps the key and replay window of an epoch it holds when the same key is delivered again (replayed key box)', async () => {
+    const key = randomBaseKey();
+    const sender = new MediaEncryptor();
+    await sender.setKey(2, 3, key);
+    const frame = await seal(sender, 'video', vp8Delta());
+    const receiver = new MediaDecryptor(2);
+    expect(await receiver.setKey(3, key)).toBe('added');
+    expect((await receiver.decrypt('video', frame)).ok).toBe(true);
+    // The server re-delivers the box that carried this key: the replay window must survive it.
+    expect(await receiver.setKey(3, key.slice())).toBe('held');
+    expect(await receiver.decrypt('video', frame)).toEqual({ ok: false, reason: 'replayed' });
+    // A different key for an epoch it holds is refused, and the right key keeps working.
+    expect(await receiver.setKey(3, randomBaseKey())).toBe('conflict');
+    expect((await receiver.decrypt('video', await seal(sender, 'video', vp8Delta()))).ok).toBe(true);
+  });
+
+  it('keeps the replay window of an epoch it derived by following the ratchet when that key then arrives', async () => {
+    const key0 = randomBaseKey();
+    const sender = new MediaEncryptor();
+    await sender.setKey(1, 0, key0);
+    await sender.setKey(1, 1, ratchetKey(key0));
+    const frame = await seal(sender, 'audio', opus());
+    const receiver = new MediaDecryptor(1);
+    await receiver.setKey(0, key0);
+    expect((await receiver.decrypt('audio', frame)).ok).toBe(true); // followed the ratchet
+    expect(await receiver.setKey(1, ratchetKey(key0))).toBe('held');
+    expect(await receiver.decrypt('audio', frame)).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  it('ratchets exactly as HKDF-SHA256 in WebCrypto does (both ends must agree)', async () => {
+    const key = randomBaseKey();
+    const ikm = await crypto.subtle.importKey('raw', key, 'HKDF', false, ['deriveBits']);
+    const info = new TextEncoder().encode('Parley 1 ratchet');
+    const bits = await crypto.subtle.deriveBits(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info },
+      ikm,
+      256,
+    );
+    expect(ratchetKey(key)).toEqual(new Uint8Array(bits));
   });
 
   it('packs slot and epoch into the KID', () => {
