@@ -145,7 +145,10 @@ async function runPhase(mode: Mode, roundNo: number, running: RunningServer, pid
     const delay = (page: TestPage) =>
       page.evaluate(() => {
         const hooks = window.parleyE2ee;
-        const left = hooks?.milestones.filter((m) => m.what === 'peer left').at(-1)?.at;
+        const left = hooks
+          ?.milestones()
+          .filter((m) => m.what === 'member-left')
+          .at(-1)?.at;
         const used = hooks?.keyEvents.find((e) => e.direction === 'send' && left !== undefined && e.at > left)?.at;
         return left !== undefined && used !== undefined ? used - left : -1;
       });

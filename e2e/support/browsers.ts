@@ -19,6 +19,8 @@ export type TestPage = {
   /** `fn` runs in the page with `arg` (JSON-serialisable). */
   evaluateWith<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   screenshot(path: string): Promise<void>;
+  /** Cuts the page off the network (new connections fail) or reconnects it; Chromium only. */
+  setOffline(offline: boolean): Promise<void>;
   /** Closes the page (hanging up, if it is in a call) and its browser context. */
   close(): Promise<void>;
 };
@@ -78,10 +80,11 @@ export async function launchChromium({ trustedOrigin, extraArgs = [] }: LaunchOp
         },
         fill: (label, value) => page.getByLabel(label, { exact: true }).fill(value),
         text: (selector) => page.locator(selector).innerText(),
-        clickButton: (name) => page.getByRole('button', { name }).click(),
+        clickButton: (name) => page.getByRole('button', { name, exact: true }).click(),
         evaluate: (fn) => page.evaluate(fn),
         evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
+        setOffline: (offline) => context.setOffline(offline),
         close: () => context.close(),
       };
     },
@@ -143,6 +146,7 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
         evaluate: (fn) => page.evaluate(fn),
         evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
+        setOffline: () => Promise.reject(new Error('offline emulation is driven through Chromium only')),
         close: () => context.close(),
       };
     },

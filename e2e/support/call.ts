@@ -1,5 +1,7 @@
 // What browser tests do with the call page: join it, and read what it decodes.
 import type { InboundStat } from '@parley/shared';
+// The test build's window hooks (parleyE2ee, parleyDiagnostics), typed.
+import type {} from '@parley/shared/e2ee/testing';
 import { registerViaApi } from './accounts.js';
 import type { TestBrowser, TestPage } from './browsers.js';
 import { waitFor } from './waitFor.js';
@@ -13,13 +15,19 @@ export async function joinCall(
   baseUrl: string,
   url: string,
   name: string,
-  options: { e2ee?: 'off' | 'pass-through' } = {},
+  options: {
+    e2ee?: 'off' | 'pass-through';
+    /** Plays a modified client that keeps every key it was given after the call (test build switch). */
+    keepKeysAfterCall?: boolean;
+  } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
   await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
   await page.goto(url);
   const testing = options.e2ee;
   if (testing) await page.evaluateWith((mode) => localStorage.setItem('parley.testing.e2ee', mode), testing);
+  if (options.keepKeysAfterCall)
+    await page.evaluate(() => localStorage.setItem('parley.testing.keepKeysAfterCall', 'yes'));
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;

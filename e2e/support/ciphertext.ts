@@ -38,17 +38,29 @@ export function ciphertextProblems(frames: TappedFrame[]): string[] {
   return problems;
 }
 
-/** How many frames decrypt under random keys for every epoch (must be none). */
-export async function decryptableWithWrongKeys(frames: TappedFrame[]): Promise<number> {
-  let decrypted = 0;
+/**
+ * How many frames someone without the participants' keys can read: frames
+ * that are not SFrame as Parley sends it (plain media: no header, a KID or
+ * counter beyond the 2 bytes Parley ever uses, no room for the tag), plus
+ * SFrames that decrypt under random keys for every epoch. Must be none.
+ * Plain media fails it on its own (about half of plain VP8/Opus frames
+ * happen to parse as a plausible header; `ciphertextProblems` catches the rest).
+ */
+export async function readableWithoutTheirKeys(frames: TappedFrame[]): Promise<number> {
+  let readable = 0;
   const decryptors = new Map<number, MediaDecryptor>();
   for (const frame of frames) {
     const sframe = frame.data.subarray(clearPrefixLength(frame.kind, frame.data));
     let slot: number;
     try {
-      slot = parseKid(decodeHeader(sframe).kid).slot;
+      const header = decodeHeader(sframe);
+      const tag = frame.kind === 'audio' ? 4 : 10;
+      if (header.kid >= 1n << 16n || header.ctr >= 1n << 16n || sframe.length < header.length + tag)
+        throw new Error('not an SFrame as Parley sends it');
+      slot = parseKid(header.kid).slot;
     } catch {
-      continue; // not even an SFrame: certainly not decryptable
+      readable++; // not an SFrame: whatever it is, it is not encrypted
+      continue;
     }
     let decryptor = decryptors.get(slot);
     if (!decryptor) {
@@ -56,9 +68,9 @@ export async function decryptableWithWrongKeys(frames: TappedFrame[]): Promise<n
       for (let epoch = 0; epoch < 4; epoch++) await decryptor.setKey(epoch, crypto.getRandomValues(new Uint8Array(32)));
       decryptors.set(slot, decryptor);
     }
-    if ((await decryptor.decrypt(frame.kind, new Uint8Array(frame.data), { probe: true })).ok) decrypted++;
+    if ((await decryptor.decrypt(frame.kind, new Uint8Array(frame.data), { probe: true })).ok) readable++;
   }
-  return decrypted;
+  return readable;
 }
 
 /** Frames as the page-side probe takes them. */

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestHost } from './testHost.js';
 
-const serverEntry = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
+// PARLEY_E2E_SERVER_ENTRY / PARLEY_E2E_CLIENT_DIR run the browser tests against
+// another build (an older commit's, say), to see a regression test fail there.
+const serverEntry =
+  process.env.PARLEY_E2E_SERVER_ENTRY ?? fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
+/** The test build of the client (vite --mode testing): the production build has no test hooks. */
+const testClient =
+  process.env.PARLEY_E2E_CLIENT_DIR ?? fileURLToPath(new URL('../../client/dist-testing', import.meta.url));
 
 export type RunningServer = {
   baseUrl: string;
@@ -33,6 +39,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       PARLEY_RTC_LISTEN_IP: host.address,
       PARLEY_PORT: '0',
       PARLEY_DATA_DIR: dataDir,
+      PARLEY_CLIENT_DIR: testClient,
       PARLEY_MEDIA_WORKERS: '1',
       // Everything the server would ever log, so tests can check what it says.
       PARLEY_LOG_LEVEL: 'debug',

@@ -1,6 +1,6 @@
-import type { StreamStatus, WorkerToPage } from './e2ee/workerMessages.js';
-// The read-only diagnostics a page exposes to the connection indicator and to
-// the browser tests: counters and levels, never keys, tokens or media content.
+// The read-only diagnostics of a call (the connection indicator; test builds
+// also expose them to browser tests): counters and levels, never keys,
+// tokens or media content.
 
 export type InboundStat = {
   kind: 'audio' | 'video';
@@ -20,25 +20,3 @@ export type Diagnostics = {
   inbound: InboundStat[];
   outbound: OutboundStat[];
 };
-
-/** The E2EE worker's counters and key-switch times, and dry-run probes (tests and benchmarks). */
-export type E2eeTestHooks = {
-  api: string;
-  statuses: () => StreamStatus[];
-  keyEvents: KeyInUse[];
-  /** Key-exchange milestones (peer left, rotation sent, acknowledged), Unix ms. */
-  milestones: { what: string; at: number }[];
-  /** Frames as base64: how many does any key this page holds decrypt? Changes nothing. */
-  probe: (frames: { kind: 'audio' | 'video'; data: string }[]) => Promise<{ decrypted: number; failed: number }>;
-  /** Gives this participant's streams a wrong key (the "wrong key gives silence" test). */
-  scrambleKeys: (peerId: string) => void;
-};
-
-type KeyInUse = Extract<WorkerToPage, { type: 'keyInUse' }>;
-
-declare global {
-  interface Window {
-    parleyDiagnostics?: () => Promise<Diagnostics>;
-    parleyE2ee?: E2eeTestHooks;
-  }
-}

@@ -11,7 +11,7 @@ export function CallControls({
   onLeave: () => void;
 }) {
   const { micMuted, cameraOff, sharingScreen, mutedByHost } = view.local;
-  const media = session.media;
+  const media = session.local;
   return (
     <div role="toolbar" aria-label="Call controls" className="controls">
       <button type="button" aria-pressed={micMuted} onClick={() => void media.setPaused('microphone', !micMuted)}>

@@ -9,7 +9,6 @@ import { ParticipantList } from './ParticipantList.js';
 import { SignalingClient } from '../signaling/SignalingClient.js';
 import { roomFromLocation, writeRoomToLocation } from '../ui/roomLink.js';
 import { VideoTile } from '../ui/VideoTile.js';
-import { exposeDiagnostics } from '../ui/diagnostics.js';
 import { PreJoin } from './PreJoin.js';
 import { EncryptionStatus } from '../e2ee/ui/EncryptionStatus.js';
 import { TileSecurity } from '../e2ee/ui/TileSecurity.js';
@@ -38,7 +37,8 @@ const emptyView: CallView = {
   activeSpeaker: undefined,
   updateAvailable: false,
   left: undefined,
-  e2ee: { mode: 'on', sending: 'waiting', securityCode: '', peers: {}, alerts: [] },
+  receiveFailures: 0,
+  e2ee: { mode: 'on', sending: 'waiting', securityCode: '', peers: {}, failing: [], keyAlerts: [] },
 };
 
 export function CallPage() {
@@ -53,7 +53,6 @@ export function CallPage() {
 
   useEffect(() => {
     if (!session) return;
-    exposeDiagnostics(session);
     // Closing the tab is hanging up: say so, rather than hold the place for
     // the reconnection grace period.
     const hangUp = () => session.close();

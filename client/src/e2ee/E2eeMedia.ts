@@ -22,27 +22,28 @@ export function transformApi(): TransformApi | undefined {
   return undefined;
 }
 
-export type E2eeEvent = Exclude<WorkerToPage, { type: 'status' } | { type: 'probeResult' }>;
+export type E2eeEvent = Exclude<WorkerToPage, { type: 'status' }>;
 
 export class E2eeMedia {
-  readonly #worker: Worker;
+  /** The worker itself (test builds talk to it directly; production code goes through the methods below). */
+  readonly worker: Worker;
   readonly #api: TransformApi;
   readonly #listeners = new Set<(event: E2eeEvent) => void>();
-  readonly #probes = new Map<number, (result: { decrypted: number; failed: number }) => void>();
+  readonly #statusListeners = new Set<() => void>();
   #statuses: StreamStatus[] = [];
   #nextStream = 0;
-  #nextProbe = 0;
+  #closed = false;
 
   constructor(api: TransformApi) {
     this.#api = api;
-    this.#worker = new Worker(new URL('./worker/e2eeWorker.ts', import.meta.url), {
+    this.worker = new Worker(new URL('./worker/e2eeWorker.ts', import.meta.url), {
       type: 'module',
       name: 'parley-e2ee',
     });
-    this.#worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+    this.worker.addEventListener('message', (event: MessageEvent<unknown>) => {
       const parsed = WorkerToPageSchema.safeParse(event.data);
-      if (!parsed.success) return; // only our worker posts here; anything else is ignored
-      this.#receive(parsed.data);
+      // Only our worker posts here; what is not ours to read (a test build's probe replies) is left alone.
+      if (parsed.success) this.#receive(parsed.data);
     });
   }
 
@@ -58,6 +59,11 @@ export class E2eeMedia {
   on(listener: (event: E2eeEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  onStatus(listener: () => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
   }
 
   /** Call before the sender carries a frame (mediasoup-client's onRtpSender). */
@@ -82,32 +88,24 @@ export class E2eeMedia {
     this.#post({ type: 'removePeer', peerId });
   }
 
-  /** Test hook: how many of these frames the keys we hold decrypt. */
-  probe(frames: { kind: MediaKind; data: Uint8Array<ArrayBuffer> }[]): Promise<{ decrypted: number; failed: number }> {
-    const requestId = this.#nextProbe++;
-    return new Promise((resolve) => {
-      this.#probes.set(requestId, resolve);
-      this.#post({ type: 'probe', requestId, frames });
-    });
+  get closed(): boolean {
+    return this.#closed;
   }
 
-  /** Benchmark hook: transforms pass frames unchanged (the call is then NOT encrypted). */
-  passThrough(): void {
-    this.#post({ type: 'passThrough' });
-  }
-
-  /** Test hook: give this participant's stream a wrong key. */
-  scrambleKeys(peerId: string): void {
-    this.#post({ type: 'scrambleKeys', peerId });
-  }
-
+  /** The call is over: the worker zeroes every key it holds, then goes. Idempotent. */
   close(): void {
-    this.#worker.terminate();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#post({ type: 'wipe' });
+    // Messages are handled in order: terminate once the wipe has been handled.
+    setTimeout(() => this.worker.terminate(), 100);
+    this.#listeners.clear();
+    this.#statusListeners.clear();
   }
 
   #attach(endpoint: RTCRtpSender | RTCRtpReceiver, options: TransformOptions): void {
     if (this.#api === 'script-transform') {
-      endpoint.transform = new RTCRtpScriptTransform(this.#worker, options);
+      endpoint.transform = new RTCRtpScriptTransform(this.worker, options);
       return;
     }
     const create = (endpoint as unknown as WithEncodedStreams).createEncodedStreams;
@@ -117,28 +115,16 @@ export class E2eeMedia {
   }
 
   #post(message: PageToWorker, transfer: Transferable[] = []): void {
-    this.#worker.postMessage(message, transfer);
+    if (this.#closed && message.type !== 'wipe') return;
+    this.worker.postMessage(message, transfer);
   }
 
   #receive(message: WorkerToPage): void {
-    switch (message.type) {
-      case 'status':
-        this.#statuses = message.streams;
-        for (const listener of this.#statusListeners) listener();
-        return;
-      case 'probeResult':
-        this.#probes.get(message.requestId)?.({ decrypted: message.decrypted, failed: message.failed });
-        this.#probes.delete(message.requestId);
-        return;
-      default:
-        for (const listener of this.#listeners) listener(message);
+    if (message.type === 'status') {
+      this.#statuses = message.streams;
+      for (const listener of this.#statusListeners) listener();
+      return;
     }
-  }
-
-  readonly #statusListeners = new Set<() => void>();
-
-  onStatus(listener: () => void): () => void {
-    this.#statusListeners.add(listener);
-    return () => this.#statusListeners.delete(listener);
+    for (const listener of this.#listeners) listener(message);
   }
 }

@@ -79,19 +79,26 @@ export class SignalingClient {
     return data.data as ResponseOf<K>;
   }
 
-  on<K extends ServerEventName>(name: K, listener: (event: ServerEventOf<K>) => void): void {
+  /** Listens to a server event (validated against its schema); returns the unsubscribe. */
+  on<K extends ServerEventName>(name: K, listener: (event: ServerEventOf<K>) => void): () => void {
     const schema = serverEvents[name];
-    const on = this.#socket.on.bind(this.#socket) as (event: string, listener: (payload: unknown) => void) => void;
-    on(name, (payload) => {
+    const handler = (payload: unknown) => {
       const parsed = schema.safeParse(payload);
       // A server event that does not match the protocol is ignored, not trusted.
       if (parsed.success) listener(parsed.data as ServerEventOf<K>);
-    });
+    };
+    const socket = this.#socket as unknown as {
+      on: (event: string, listener: (payload: unknown) => void) => void;
+      off: (event: string, listener: (payload: unknown) => void) => void;
+    };
+    socket.on(name, handler);
+    return () => socket.off(name, handler);
   }
 
-  /** Called each time the socket comes back after a drop (socket.io reconnects by itself). */
-  onReconnect(listener: () => void): void {
+  /** Called each time the socket comes back after a drop (socket.io reconnects by itself); returns the unsubscribe. */
+  onReconnect(listener: () => void): () => void {
     this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
   }
 
   close(): void {

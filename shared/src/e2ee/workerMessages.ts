@@ -1,10 +1,13 @@
 // Messages between the page and the E2EE worker, per direction. The worker
 // checks everything it receives with these schemas (a page script could be
 // buggy; the worker holds the keys), and the page checks what comes back.
+// Test-only messages (dry-run probes, wrong keys, pass-through) live in
+// ./testing and exist only in test builds.
 import { z } from 'zod';
 
 const Key = z.instanceof(Uint8Array).refine((key) => key.length === 32, 'keys are 32 bytes');
-const PeerId = z.uuid();
+export const PeerIdSchema = z.uuid();
+const PeerId = PeerIdSchema;
 const Slot = z.number().int().min(0).max(4095);
 const Epoch = z
   .number()
@@ -20,8 +23,6 @@ export const TransformOptionsSchema = z.discriminatedUnion('direction', [
 ]);
 export type TransformOptions = z.infer<typeof TransformOptionsSchema>;
 
-const ProbeFrame = z.object({ kind: MediaKindSchema, data: z.instanceof(Uint8Array) });
-
 export const PageToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setSendKey'), slot: Slot, epoch: Epoch, key: Key }),
   z.object({ type: z.literal('setReceiveKey'), peerId: PeerId, slot: Slot, epoch: Epoch, key: Key }),
@@ -33,11 +34,8 @@ export const PageToWorkerSchema = z.discriminatedUnion('type', [
     readable: z.instanceof(ReadableStream),
     writable: z.instanceof(WritableStream),
   }),
-  /** Test and benchmark hooks: a dry-run decrypt with every key held, and a deliberately wrong key. */
-  z.object({ type: z.literal('probe'), requestId: z.number().int(), frames: z.array(ProbeFrame).max(10_000) }),
-  z.object({ type: z.literal('scrambleKeys'), peerId: PeerId }),
-  /** Benchmark hook: frames pass the transforms unchanged (measures the transform machinery without SFrame). */
-  z.object({ type: z.literal('passThrough') }),
+  /** The call ended: zero every key, stop passing frames; the page then terminates the worker. */
+  z.object({ type: z.literal('wipe') }),
 ]);
 export type PageToWorker = z.infer<typeof PageToWorkerSchema>;
 
@@ -81,11 +79,7 @@ export const WorkerToPageSchema = z.discriminatedUnion('type', [
     /** Authentication failures above the alarm rate: possible forgery; rekey. */
     suspicious: z.boolean(),
   }),
-  z.object({
-    type: z.literal('probeResult'),
-    requestId: z.number().int(),
-    decrypted: z.number().int(),
-    failed: z.number().int(),
-  }),
+  /** Rate-limited: this participant's frames keep arriving under a key we do not hold (we missed a change). */
+  z.object({ type: z.literal('keyMissing'), peerId: PeerId }),
 ]);
 export type WorkerToPage = z.infer<typeof WorkerToPageSchema>;

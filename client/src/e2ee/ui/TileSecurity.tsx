@@ -4,6 +4,7 @@ const lockText = {
   encrypted: { icon: '🔒', text: 'Encrypted' },
   waiting: { icon: '⏳', text: 'Waiting for their key' },
   failing: { icon: '⚠️', text: 'Cannot decrypt: their picture and sound are withheld' },
+  'keys-changed': { icon: '⚠️', text: 'Keys changed: not receiving your keys until verified' },
 } as const;
 
 /** On each participant's tile: the state of their streams' encryption and whether we verified them. */

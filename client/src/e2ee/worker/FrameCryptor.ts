@@ -1,17 +1,15 @@
 // Encrypts or decrypts the frames of each attached stream. One MediaEncryptor
 // for all our outgoing tracks (one counter per suite, so no nonce repeats
 // across tracks) and one MediaDecryptor per remote participant.
-import {
-  MediaDecryptor,
-  MediaEncryptor,
-  type MediaKind,
-  type StreamStatus,
-  type TransformOptions,
-} from '@parley/shared/e2ee';
+import { MediaDecryptor, MediaEncryptor, type StreamStatus, type TransformOptions } from '@parley/shared/e2ee';
 import { FailureMeter } from './FailureMeter.js';
+import { MissingKeyMeter } from './MissingKeyMeter.js';
 import { post } from './post.js';
 
-type EncodedFrame = { data: ArrayBuffer };
+export type EncodedFrame = { data: ArrayBuffer };
+type Bytes = Uint8Array<ArrayBuffer>;
+export type Emit = (frame: EncodedFrame) => void;
+type Process = (frame: EncodedFrame, emit: Emit) => Promise<void>;
 
 /**
  * An Opus packet that decodes to 20 ms of digital silence (CELT, fullband).
@@ -21,9 +19,6 @@ type EncodedFrame = { data: ArrayBuffer };
  * freezes until a keyframe we can read arrives).
  */
 const opusSilence = () => new Uint8Array([0xf8, 0xff, 0xfe]).buffer;
-type Bytes = Uint8Array<ArrayBuffer>;
-type Emit = (frame: EncodedFrame) => void;
-type Process = (frame: EncodedFrame, emit: Emit) => Promise<void>;
 
 /**
  * One frame at a time per stream, in order. (Overlapping the WebCrypto calls
@@ -38,65 +33,48 @@ function inOrder(process: Process): TransformStream<EncodedFrame, EncodedFrame> 
 }
 
 export class FrameCryptor {
+  protected readonly decryptors = new Map<string, MediaDecryptor>();
   readonly #encryptor = new MediaEncryptor();
-  readonly #decryptors = new Map<string, MediaDecryptor>();
   readonly #streams = new Map<string, StreamStatus>();
-  readonly #meter = new FailureMeter();
+  readonly #failures = new FailureMeter();
+  readonly #missingKeys = new MissingKeyMeter();
   #sendEpochSeen: number | undefined;
   #ratchetAsked = false;
+  #wiped = false;
 
   async setSendKey(slot: number, epoch: number, key: Bytes): Promise<void> {
+    if (this.#wiped) return;
     await this.#encryptor.setKey(slot, epoch, key);
+    key.fill(0);
     this.#ratchetAsked = false;
   }
 
   async setReceiveKey(peerId: string, slot: number, epoch: number, key: Bytes): Promise<void> {
-    if (this.#scrambled.has(peerId)) key = crypto.getRandomValues(new Uint8Array(32));
-    let decryptor = this.#decryptors.get(peerId);
+    if (this.#wiped) return;
+    let decryptor = this.decryptors.get(peerId);
     if (!decryptor || decryptor.slot !== slot) {
       decryptor = new MediaDecryptor(slot);
-      this.#decryptors.set(peerId, decryptor);
+      this.decryptors.set(peerId, decryptor);
     }
+    // 'held' (delivered twice) and 'conflict' (the key agreement already
+    // alerted on it) leave the held key and its replay window as they are.
     await decryptor.setKey(epoch, key);
+    key.fill(0);
   }
 
   removePeer(peerId: string): void {
-    this.#decryptors.delete(peerId);
+    this.decryptors.get(peerId)?.wipe();
+    this.decryptors.delete(peerId);
     for (const [id, status] of this.#streams) if (status.peerId === peerId) this.#streams.delete(id);
-    this.#meter.forget(peerId);
+    this.#failures.forget(peerId);
+    this.#missingKeys.forget(peerId);
   }
 
-  readonly #scrambled = new Set<string>();
-  #passThrough = false;
-
-  /** Benchmark hook: from now on frames pass unchanged, in clear. Never used by the product. */
-  passThrough(): void {
-    this.#passThrough = true;
-  }
-
-  /** Test hook: from now on, this participant's keys are replaced by random ones (a participant with the wrong key). */
-  async scrambleKeys(peerId: string): Promise<void> {
-    this.#scrambled.add(peerId);
-    const old = this.#decryptors.get(peerId);
-    if (!old) return;
-    const wrong = new MediaDecryptor(old.slot);
-    await wrong.setKey(old.latestEpoch ?? 0, crypto.getRandomValues(new Uint8Array(32)));
-    this.#decryptors.set(peerId, wrong);
-  }
-
-  /** Test hook: how many of these frames any key we hold (or ever held and kept) decrypts. Changes no state. */
-  async probe(frames: { kind: MediaKind; data: Uint8Array }[]): Promise<{ decrypted: number; failed: number }> {
-    let decrypted = 0;
-    for (const frame of frames) {
-      const data = new Uint8Array(frame.data);
-      for (const decryptor of this.#decryptors.values()) {
-        if ((await decryptor.decrypt(frame.kind, data, { probe: true })).ok) {
-          decrypted++;
-          break;
-        }
-      }
-    }
-    return { decrypted, failed: frames.length - decrypted };
+  /** The call ended: every key is zeroed and no frame passes any more. */
+  wipe(): void {
+    this.#wiped = true;
+    this.#encryptor.wipe();
+    for (const peerId of [...this.decryptors.keys()]) this.removePeer(peerId);
   }
 
   statuses(): StreamStatus[] {
@@ -118,8 +96,8 @@ export class FrameCryptor {
     this.#streams.set(options.streamId, status);
     const process: Process =
       options.direction === 'send'
-        ? (frame, emit) => this.#encrypt(status, frame, emit)
-        : (frame, emit) => this.#decrypt(status, options.peerId, frame, emit);
+        ? (frame, emit) => this.encryptFrame(status, frame, emit)
+        : (frame, emit) => this.decryptFrame(status, options.peerId, frame, emit);
     readable
       .pipeThrough(inOrder(process))
       .pipeTo(writable)
@@ -128,20 +106,11 @@ export class FrameCryptor {
       .finally(() => this.#streams.delete(options.streamId));
   }
 
-  /** What a transform costs with no cryptography: the frame's bytes copied and passed on. */
-  #passOn(status: StreamStatus, frame: EncodedFrame, emit: Emit): void {
-    frame.data = new Uint8Array(frame.data).slice().buffer;
-    emit(frame);
-    status.frames++;
-    status.state = status.direction === 'send' ? 'encrypting' : 'decrypting';
-  }
-
-  async #encrypt(status: StreamStatus, frame: EncodedFrame, emit: Emit): Promise<void> {
-    if (this.#passThrough) return this.#passOn(status, frame, emit);
+  protected async encryptFrame(status: StreamStatus, frame: EncodedFrame, emit: Emit): Promise<void> {
     const plain = new Uint8Array(frame.data);
     let sealed: Bytes | undefined;
     try {
-      sealed = await this.#encryptor.encrypt(status.kind, plain);
+      sealed = this.#wiped ? undefined : await this.#encryptor.encrypt(status.kind, plain);
     } catch {
       status.failures++; // counted and dropped: a frame is never sent in clear
       return;
@@ -167,33 +136,31 @@ export class FrameCryptor {
     }
   }
 
-  async #decrypt(status: StreamStatus, peerId: string, frame: EncodedFrame, emit: Emit): Promise<void> {
-    if (this.#passThrough) return this.#passOn(status, frame, emit);
-    const decryptor = this.#decryptors.get(peerId);
+  protected async decryptFrame(status: StreamStatus, peerId: string, frame: EncodedFrame, emit: Emit): Promise<void> {
+    const decryptor = this.decryptors.get(peerId);
     const withhold = () => {
       if (status.kind !== 'audio') return;
       frame.data = opusSilence();
       emit(frame);
     };
-    if (!decryptor?.hasKey) {
+    const withoutKey = () => {
       status.withoutKey++;
       status.state = 'waiting_for_key';
-      return withhold();
-    }
+      if (this.#missingKeys.missing(peerId, performance.now())) post({ type: 'keyMissing', peerId });
+      withhold();
+    };
+    if (!decryptor?.hasKey) return withoutKey();
     const sealed = new Uint8Array(frame.data);
     const result = await decryptor.decrypt(status.kind, sealed).catch(() => undefined);
     if (!result?.ok) {
-      if (result?.reason === 'unknown_key') {
-        status.withoutKey++;
-        status.state = 'waiting_for_key';
-        return withhold();
-      }
+      if (result?.reason === 'unknown_key') return withoutKey();
       status.failures++;
       status.state = 'failing';
-      const report = this.#meter.record(peerId, performance.now());
+      const report = this.#failures.record(peerId, performance.now());
       if (report) post({ type: 'decryptFailures', peerId, ...report });
       return withhold();
     }
+    this.#missingKeys.decrypted(peerId);
     frame.data = result.frame.buffer;
     emit(frame);
     status.frames++;

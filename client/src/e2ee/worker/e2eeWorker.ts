@@ -14,10 +14,15 @@ import {
   type PageToWorker,
   type TransformOptions,
 } from '@parley/shared/e2ee';
+import { TestPageToWorkerSchema } from '@parley/shared/e2ee/testing';
 import { FrameCryptor } from './FrameCryptor.js';
 import { post } from './post.js';
+import { TestFrameCryptor } from './testing/TestFrameCryptor.js';
 
-const cryptor = new FrameCryptor();
+// Test builds (vite --mode testing) get the test cryptor; the production
+// build folds this to `new FrameCryptor()` and drops the test code entirely.
+const testCryptor = __PARLEY_TEST_BUILD__ ? new TestFrameCryptor() : undefined;
+const cryptor: FrameCryptor = testCryptor ?? new FrameCryptor();
 
 type ScriptTransformEvent = Event & {
   transformer: { options: unknown; readable: ReadableStream; writable: WritableStream };
@@ -40,8 +45,12 @@ self.addEventListener('rtctransform', (event) => {
 
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = PageToWorkerSchema.safeParse(event.data);
-  if (!parsed.success) return; // the page only sends what the schema allows; anything else is ignored
-  void handle(parsed.data);
+  if (parsed.success) return void handle(parsed.data);
+  if (__PARLEY_TEST_BUILD__ && testCryptor) {
+    const test = TestPageToWorkerSchema.safeParse(event.data);
+    if (test.success) void testCryptor.handleTest(test.data, (reply) => self.postMessage(reply));
+  }
+  // Anything else: the page only sends what the schemas allow; ignored.
 });
 
 async function handle(message: PageToWorker): Promise<void> {
@@ -54,12 +63,8 @@ async function handle(message: PageToWorker): Promise<void> {
       return cryptor.removePeer(message.peerId);
     case 'attachStreams':
       return attach(message.options, message.readable, message.writable);
-    case 'probe':
-      return post({ type: 'probeResult', requestId: message.requestId, ...(await cryptor.probe(message.frames)) });
-    case 'scrambleKeys':
-      return cryptor.scrambleKeys(message.peerId);
-    case 'passThrough':
-      return cryptor.passThrough();
+    case 'wipe':
+      return cryptor.wipe();
     default:
       return assertUnreachable(message);
   }

@@ -1,0 +1,127 @@
+// What we receive: one mediasoup consumer per remote producer, created paused
+// and resumed once it exists (so the keyframe it needs is not sent before it
+// can be decoded), each protected by the E2EE worker before its first frame.
+import type { types } from 'mediasoup-client';
+import { RtpCapabilitiesSchema, type InboundStat, type MediaSource, type RemoteProducer } from '@parley/shared';
+import type { SignalingClient } from '../signaling/SignalingClient.js';
+
+export type RemoteTrack = { peerId: string; source: MediaSource; track: MediaStreamTrack; consumerId: string };
+
+type Entry = { consumer: types.Consumer; peerId: string; source: MediaSource };
+
+export class RemoteMedia {
+  readonly #consumers = new Map<string, Entry>();
+  readonly #pausedProducers = new Set<string>();
+  readonly #preferredLayers = new Map<string, number>();
+  #closed = false;
+
+  constructor(
+    private readonly signaling: SignalingClient,
+    private readonly device: { recvRtpCapabilities: unknown },
+    private readonly transport: types.Transport,
+    /** Attaches end-to-end decryption to a receiver before it delivers a frame. */
+    private readonly protect: (receiver: RTCRtpReceiver, kind: 'audio' | 'video', peerId: string) => void,
+    private readonly onChange: () => void,
+  ) {}
+
+  get tracks(): RemoteTrack[] {
+    return [...this.#consumers.values()].map(({ consumer, peerId, source }) => ({
+      peerId,
+      source,
+      track: consumer.track,
+      consumerId: consumer.id,
+    }));
+  }
+
+  /** Whether this member's microphone is off: paused (by them or a host), or not sent at all. */
+  audioMuted(peerId: string): boolean {
+    const audio = [...this.#consumers.values()].filter((e) => e.peerId === peerId && e.consumer.kind === 'audio');
+    return audio.length === 0 || audio.every((e) => this.#pausedProducers.has(e.consumer.producerId));
+  }
+
+  producerPaused(producerId: string, paused: boolean): void {
+    if (paused) this.#pausedProducers.add(producerId);
+    else this.#pausedProducers.delete(producerId);
+    this.onChange();
+  }
+
+  /** The producers we consume, by id (to reconcile after a resume). */
+  get producerIds(): Set<string> {
+    return new Set([...this.#consumers.values()].map((e) => e.consumer.producerId));
+  }
+
+  async consume(producer: RemoteProducer): Promise<void> {
+    if (this.#closed || this.producerIds.has(producer.producerId)) return;
+    const offer = await this.signaling.request('consume', {
+      transportId: this.transport.id,
+      producerId: producer.producerId,
+      rtpCapabilities: RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities),
+    });
+    const consumer = await this.transport.consume({
+      id: offer.consumerId,
+      producerId: offer.producerId,
+      kind: offer.kind,
+      rtpParameters: offer.rtpParameters,
+      onRtpReceiver: (receiver: RTCRtpReceiver) => this.protect(receiver, offer.kind, producer.peerId),
+    });
+    if (this.#closed) return consumer.close();
+    this.#consumers.set(consumer.id, { consumer, peerId: producer.peerId, source: producer.source });
+    await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+    this.onChange();
+  }
+
+  drop(match: (entry: { producerId: string; peerId: string }) => boolean): void {
+    for (const [id, entry] of this.#consumers) {
+      if (!match({ producerId: entry.consumer.producerId, peerId: entry.peerId })) continue;
+      entry.consumer.close();
+      this.#consumers.delete(id);
+      this.#preferredLayers.delete(id);
+    }
+    this.onChange();
+  }
+
+  /** Asks for the simulcast layer that fits a tile `width` CSS pixels wide. */
+  preferLayerFor(consumerId: string, width: number): void {
+    const layer = width < 240 ? 0 : width < 480 ? 1 : 2;
+    if (this.#preferredLayers.get(consumerId) === layer) return;
+    this.#preferredLayers.set(consumerId, layer);
+    this.signaling.request('setPreferredLayers', { consumerId, spatialLayer: layer }).catch(() => {
+      // Only a sharper or blurrier picture than ideal; asked again when the tile resizes.
+      this.#preferredLayers.delete(consumerId);
+    });
+  }
+
+  /** After we get someone's key: their next keyframe lets the picture start at once. */
+  requestKeyFrames(peerId: string): void {
+    for (const { consumer, peerId: owner } of this.#consumers.values()) {
+      if (owner !== peerId || consumer.kind !== 'video') continue;
+      // Without it the picture starts at their next regular keyframe instead.
+      this.signaling.request('requestKeyFrame', { consumerId: consumer.id }).catch(() => undefined);
+    }
+  }
+
+  async inboundStats(): Promise<InboundStat[]> {
+    const rows: InboundStat[] = [];
+    for (const { consumer } of this.#consumers.values()) {
+      const report = await consumer.getStats();
+      for (const stat of report.values()) {
+        if (stat.type !== 'inbound-rtp') continue;
+        rows.push({
+          kind: consumer.kind,
+          framesDecoded: Number(stat.framesDecoded ?? 0),
+          audioLevel: Number(stat.audioLevel ?? 0),
+          bytesReceived: Number(stat.bytesReceived ?? 0),
+          jitterBufferDelay: Number(stat.jitterBufferDelay ?? 0),
+          jitterBufferEmittedCount: Number(stat.jitterBufferEmittedCount ?? 0),
+        });
+      }
+    }
+    return rows;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const { consumer } of this.#consumers.values()) consumer.close();
+    this.#consumers.clear();
+  }
+}

@@ -1,0 +1,84 @@
+// What the call page shows, derived in one place from the call's one roster
+// (the key agreement's members), the media we receive, and what we send.
+// Every admitted member gets an entry — also one who sends no media — so
+// nobody can hold our key without being on every screen.
+import type { MediaSource } from '@parley/shared';
+import type { KeyStatus } from '@parley/shared/e2ee/agreement';
+import type { KeyedMember } from '../e2ee/CallKeys.js';
+import type { E2eeView } from '../e2ee/CallEncryption.js';
+import type { LeftReason } from './LeftCallError.js';
+import type { LocalState } from './LocalMedia.js';
+import type { RemoteMedia } from './RemoteMedia.js';
+
+export type RemoteParticipant = {
+  peerId: string;
+  displayName: string;
+  isHost: boolean;
+  /** Their microphone is off: paused (by them or a host), or not sent at all. */
+  audioMuted: boolean;
+  keyStatus: KeyStatus;
+  tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
+};
+
+/** What the call page shows; a new object whenever anything in it changes. */
+export type CallView = {
+  /** Everyone else in the call, in order of arrival. */
+  participants: RemoteParticipant[];
+  /** People waiting to be let in (hosts only). */
+  lobby: { peerId: string; displayName: string }[];
+  isHost: boolean;
+  locked: boolean;
+  local: LocalState;
+  /** The peer mediasoup's observer last named the dominant speaker. */
+  activeSpeaker: string | undefined;
+  /** The server offers a newer client: the page should suggest reloading. */
+  updateAvailable: boolean;
+  /** Set when we are out of the call: removed, or the host ended it. */
+  left: LeftReason | undefined;
+  /** Streams we could not set up (counted; shown as a notice). */
+  receiveFailures: number;
+  /** End-to-end encryption: lock states, security code, verification, key alerts. */
+  e2ee: E2eeView;
+};
+
+export function initialView(isHost: boolean, updateAvailable: boolean, e2ee: E2eeView, local: LocalState): CallView {
+  return {
+    participants: [],
+    lobby: [],
+    isHost,
+    locked: false,
+    local,
+    activeSpeaker: undefined,
+    updateAvailable,
+    left: undefined,
+    receiveFailures: 0,
+    e2ee,
+  };
+}
+
+export function deriveView(
+  base: CallView,
+  members: KeyedMember[],
+  remote: RemoteMedia,
+  local: LocalState,
+  e2ee: E2eeView,
+  updateAvailable: boolean,
+): CallView {
+  const tracks = remote.tracks;
+  return {
+    ...base,
+    local,
+    e2ee,
+    updateAvailable,
+    participants: members.map((member) => ({
+      peerId: member.peerId,
+      displayName: member.displayName,
+      isHost: member.isHost,
+      audioMuted: remote.audioMuted(member.peerId),
+      keyStatus: member.status,
+      tracks: tracks
+        .filter((t) => t.peerId === member.peerId)
+        .map(({ source, track, consumerId }) => ({ source, track, consumerId })),
+    })),
+  };
+}

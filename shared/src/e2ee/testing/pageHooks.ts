@@ -1,0 +1,32 @@
+// TEST BUILDS ONLY: what a test build of the call page exposes on `window`
+// for browser tests and benchmarks. Read-only views and dry-run probes:
+// counters, key-switch times, roster and recipients — never keys or content.
+import type { Diagnostics } from '../../diagnostics.js';
+import type { StreamStatus, WorkerToPage } from '../workerMessages.js';
+
+type KeyInUse = Extract<WorkerToPage, { type: 'keyInUse' }>;
+
+export type E2eeTestHooks = {
+  api: string;
+  statuses: () => StreamStatus[];
+  keyEvents: KeyInUse[];
+  /** Key agreement milestones (performance marks `parley.e2ee.*`), Unix ms. */
+  milestones: () => { what: string; at: number; detail: unknown }[];
+  /** Frames as base64: how many does any key this page holds decrypt? Changes nothing. */
+  probe: (frames: { kind: 'audio' | 'video'; data: string }[]) => Promise<{ decrypted: number; failed: number }>;
+  /** Gives this participant's streams a wrong key (the "wrong key gives silence" test). */
+  scrambleKeys: (peerId: string) => void;
+  /** The roster as the key agreement holds it, and who receives our key. */
+  members: () => { peerId: string; displayName: string; status: string; hasOurKey: boolean }[];
+  recipients: () => string[];
+  securityCode: () => string;
+  /** Our own peer id and current sending epoch. */
+  self: () => { peerId: string; sendEpoch: number } | undefined;
+};
+
+declare global {
+  interface Window {
+    parleyDiagnostics?: () => Promise<Diagnostics>;
+    parleyE2ee?: E2eeTestHooks;
+  }
+}
