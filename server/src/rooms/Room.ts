@@ -11,7 +11,7 @@ import {
 } from '@parley/shared';
 import { ClientError, LimitError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { limits } from './limits.js';
+import { limits, type RoomTimings } from './limits.js';
 import type { Notify, Peer, ProducerAppData } from './Peer.js';
 import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 import { describeParticipant, describeProducer, describeProducers } from './describe.js';
@@ -19,12 +19,6 @@ import { describeParticipant, describeProducer, describeProducers } from './desc
 const log = createLogger('rooms.Room');
 
 export type RoomEvents = { close: [] };
-
-/** A room nobody enters closes after this long. */
-const unusedRoomMs = 10 * 60_000;
-
-/** How long a peer whose socket dropped keeps its place (and its media) in the call. */
-export const reconnectGraceMs = 20_000;
 
 export class Room extends EventEmitter<RoomEvents> {
   /** Peers in the call proper. */
@@ -47,6 +41,7 @@ export class Room extends EventEmitter<RoomEvents> {
     private readonly network: MediaNetwork,
     hostUserId: string,
     private readonly hooks: RoomHooks,
+    private readonly timings: RoomTimings,
   ) {
     super();
     this.#hostUserIds = new Set([hostUserId]);
@@ -54,7 +49,7 @@ export class Room extends EventEmitter<RoomEvents> {
       log.warn('media worker of a room died; closing the room');
       this.close();
     });
-    this.#unusedTimer = setTimeout(() => this.close(), unusedRoomMs);
+    this.#unusedTimer = setTimeout(() => this.close(), timings.unusedRoomMs);
     this.#unusedTimer.unref();
     this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 });
     this.#speakerObserver.then(
@@ -175,7 +170,7 @@ export class Room extends EventEmitter<RoomEvents> {
   suspend(peer: Peer): void {
     if (this.#peers.get(peer.id) !== peer) return this.leave(peer);
     clearTimeout(this.#suspended.get(peer.id));
-    const timer = setTimeout(() => this.leave(peer), reconnectGraceMs);
+    const timer = setTimeout(() => this.leave(peer), this.timings.reconnectGraceMs);
     timer.unref();
     this.#suspended.set(peer.id, timer);
   }

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.js';
 import type { WorkerPool } from '../sfu/index.js';
 import { Room } from './Room.js';
 import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
+import { defaultRoomTimings, type RoomTimings } from './limits.js';
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
@@ -14,6 +15,7 @@ export class RoomRegistry {
     private readonly pool: WorkerPool,
     private readonly network: MediaNetwork,
     private readonly hooks: RoomHooks,
+    private readonly timings: RoomTimings = defaultRoomTimings,
   ) {}
 
   get size(): number {
@@ -22,7 +24,7 @@ export class RoomRegistry {
 
   async create(hostUserId: string): Promise<Room> {
     const id = randomBytes(16).toString('base64url');
-    const room = new Room(id, await this.pool.createRouter(), this.network, hostUserId, this.hooks);
+    const room = new Room(id, await this.pool.createRouter(), this.network, hostUserId, this.hooks, this.timings);
     this.#rooms.set(id, room);
     room.once('close', () => this.#rooms.delete(id));
     return room;
