@@ -13,8 +13,6 @@ export type ProducerAppData = { peerId: string; source: MediaSource };
 
 export class Peer {
   readonly id = randomUUID();
-  /** Set by the room: hosts admit, remove and end; the room's creator is one. */
-  isHost = false;
   /** Set by the room on admission: this peer's number in SFrame key ids. */
   keySlot = 0;
   /** Microphones a host paused and the owner has not unmuted: told again after a resume. */

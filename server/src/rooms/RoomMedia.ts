@@ -1,0 +1,152 @@
+// A room's media: its mediasoup router, and the requests with which admitted
+// peers send and receive through it. Every object is looked up through the
+// requesting peer's own maps, so nobody can touch another peer's transports.
+import type { types } from 'mediasoup';
+import { RtpParametersSchema, type RequestOf, type ResponseOf } from '@parley/shared';
+import { ClientError, NotFoundError } from '../errors.js';
+import { createLogger } from '../logging/index.js';
+import type { Peer, ProducerAppData } from './Peer.js';
+import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
+import type { Roster } from './Roster.js';
+import { describeProducer } from './describe.js';
+
+const log = createLogger('rooms.RoomMedia');
+
+export class RoomMedia {
+  readonly #speakerObserver: Promise<types.ActiveSpeakerObserver>;
+  #activeSpeaker: string | undefined;
+
+  constructor(
+    readonly router: types.Router,
+    private readonly roster: Roster,
+    private readonly network: MediaNetwork,
+    private readonly hooks: RoomHooks,
+  ) {
+    this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 });
+    this.#speakerObserver.then(
+      (observer) =>
+        observer.on('dominantspeaker', ({ producer }) => {
+          const peerId = (producer.appData as Partial<ProducerAppData>).peerId;
+          if (!peerId) return;
+          this.#activeSpeaker = peerId;
+          roster.broadcast('activeSpeaker', { peerId });
+        }),
+      (error: unknown) => log.warn({ err: error }, 'no active speaker observer for this room'),
+    );
+  }
+
+  /** The dominant speaker, if still in the call. */
+  get activeSpeaker(): string | undefined {
+    return this.#activeSpeaker && this.roster.admitted.has(this.#activeSpeaker) ? this.#activeSpeaker : undefined;
+  }
+
+  async createTransport(peer: Peer): Promise<ResponseOf<'createTransport'>> {
+    this.roster.assertAdmitted(peer);
+    const portRange = { min: this.network.minPort, max: this.network.maxPort };
+    const listen = { ip: this.network.listenIp, announcedAddress: this.network.announcedAddress, portRange };
+    const transport = await this.router.createWebRtcTransport({
+      listenInfos: [
+        { protocol: 'udp', ...listen },
+        { protocol: 'tcp', ...listen },
+      ],
+      preferUdp: true,
+    });
+    peer.addTransport(transport);
+    return {
+      transportId: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(peer: Peer, request: RequestOf<'connectTransport'>): Promise<ResponseOf<'connectTransport'>> {
+    await peer.transport(request.transportId).connect({ dtlsParameters: request.dtlsParameters });
+    return {};
+  }
+
+  async produce(peer: Peer, request: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
+    this.roster.assertAdmitted(peer);
+    peer.assertCanProduce();
+    const transport = peer.transport(request.transportId);
+    const appData: ProducerAppData = { peerId: peer.id, source: request.source };
+    const producer = await transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData });
+    peer.addProducer(producer);
+    this.hooks.onProducer?.(this.router, producer);
+    if (request.source === 'microphone') {
+      await (await this.#speakerObserver).addProducer({ producerId: producer.id });
+    }
+    this.roster.broadcast('producerAdded', describeProducer(producer), peer);
+    return { producerId: producer.id };
+  }
+
+  async consume(peer: Peer, request: RequestOf<'consume'>): Promise<ResponseOf<'consume'>> {
+    this.roster.assertAdmitted(peer);
+    peer.assertCanConsume();
+    const transport = peer.transport(request.transportId);
+    const producer = this.#findProducer(request.producerId);
+    if (producer.appData.peerId === peer.id)
+      throw new ClientError('invalid_message', 'cannot consume your own producer');
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities })) {
+      throw new ClientError('media_error', 'your browser cannot receive this stream');
+    }
+    // Created paused: the client resumes once its consumer exists, so the
+    // keyframe it needs is not sent before it can be decoded.
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: request.rtpCapabilities,
+      paused: true,
+    });
+    peer.addConsumer(consumer);
+    return {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      kind: consumer.kind,
+      rtpParameters: RtpParametersSchema.parse(consumer.rtpParameters),
+    };
+  }
+
+  /** Pauses or resumes one of `owner`'s producers and tells everyone. */
+  async setPaused(owner: Peer, producerId: string, paused: boolean): Promise<void> {
+    const producer = owner.producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    this.roster.broadcast('producerPaused', { producerId, paused });
+  }
+
+  async setPreferredLayers(
+    peer: Peer,
+    request: RequestOf<'setPreferredLayers'>,
+  ): Promise<ResponseOf<'setPreferredLayers'>> {
+    const consumer = peer.consumer(request.consumerId);
+    if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: request.spatialLayer });
+    return {};
+  }
+
+  async restartIce(peer: Peer, request: RequestOf<'restartIce'>): Promise<ResponseOf<'restartIce'>> {
+    this.roster.assertAdmitted(peer);
+    return { iceParameters: await peer.transport(request.transportId).restartIce() };
+  }
+
+  async resumeConsumer(peer: Peer, request: RequestOf<'resumeConsumer'>): Promise<ResponseOf<'resumeConsumer'>> {
+    await peer.consumer(request.consumerId).resume();
+    return {};
+  }
+
+  async requestKeyFrame(peer: Peer, request: RequestOf<'requestKeyFrame'>): Promise<ResponseOf<'requestKeyFrame'>> {
+    const consumer = peer.consumer(request.consumerId);
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    return {};
+  }
+
+  close(): void {
+    this.router.close();
+  }
+
+  #findProducer(producerId: string): types.Producer<ProducerAppData> {
+    for (const peer of this.roster.admitted.values()) {
+      for (const producer of peer.producers) if (producer.id === producerId) return producer;
+    }
+    throw new NotFoundError('producer');
+  }
+}
