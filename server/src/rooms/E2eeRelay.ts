@@ -15,15 +15,24 @@ export class E2eeRelay {
   ) {}
 
   /**
-   * E2EE keys: public keys only, relayed as they are. Receivers check the
-   * signature themselves; the server records the identity key for the account.
+   * E2EE keys: public keys only, relayed as they are, once per peer. Receivers
+   * check the signature themselves; the server records the identity key for
+   * the account (a database transaction, one more reason to allow only one).
    */
   async announce(peer: Peer, announcement: RequestOf<'announceE2ee'>): Promise<ResponseOf<'announceE2ee'>> {
     this.roster.assertAdmitted(peer);
-    await this.hooks.rememberIdentityKey(peer.userId, announcement.identityKey);
+    peer.reserveAnnouncement();
     const { identityKey, callKey, signature } = announcement;
-    peer.e2ee = { identityKey, callKey, signature };
-    this.roster.broadcast('e2eeAnnounced', { ...peer.e2ee, peerId: peer.id }, peer);
+    try {
+      await this.hooks.rememberIdentityKey(peer.userId, identityKey);
+    } catch (error) {
+      peer.abandonAnnouncement();
+      throw error;
+    }
+    peer.completeAnnouncement({ identityKey, callKey, signature });
+    // Removed while the key was being recorded: nobody is to hear of it.
+    if (this.roster.isAdmitted(peer))
+      this.roster.broadcast('e2eeAnnounced', { identityKey, callKey, signature, peerId: peer.id }, peer);
     return {};
   }
 

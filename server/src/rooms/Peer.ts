@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { E2eeAnnouncement, MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
-import { LimitError, NotFoundError } from '../errors.js';
+import { ClientError, LimitError, NotFoundError } from '../errors.js';
 import { limits } from './limits.js';
 
 export type Notify = <K extends ServerEventName>(event: K, payload: ServerEventOf<K>) => void;
@@ -13,12 +13,16 @@ export type ProducerAppData = { peerId: string; source: MediaSource };
 
 export class Peer {
   readonly id = randomUUID();
-  /** Set by the room on admission: this peer's number in SFrame key ids. */
-  keySlot = 0;
   /** Microphones a host paused and the owner has not unmuted: told again after a resume. */
   readonly mutedByHost = new Set<string>();
-  /** This peer's public E2EE keys for the call, once announced. */
-  e2ee: E2eeAnnouncement | undefined;
+  /** Assigned once, on admission: this peer's number in SFrame key ids. */
+  #keySlot: number | undefined;
+  /**
+   * This peer's public E2EE keys for the call. Announced once and then fixed:
+   * receivers bind a peer id to one call key, so a second announcement could
+   * only be an attempt to swap keys mid-call. 'pending' while it is recorded.
+   */
+  #e2ee: E2eeAnnouncement | 'pending' | undefined;
   readonly #transports = new Map<string, types.WebRtcTransport>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();
@@ -38,6 +42,38 @@ export class Peer {
   }
 
   readonly notify: Notify = (event, payload) => this.#notify(event, payload);
+
+  get keySlot(): number {
+    if (this.#keySlot === undefined) throw new Error('a peer has a key slot only once admitted');
+    return this.#keySlot;
+  }
+
+  /** On admission, once: a peer's slot is part of its KIDs, which receivers check against it. */
+  assignKeySlot(slot: number): void {
+    if (this.#keySlot !== undefined) throw new Error('a peer is admitted once');
+    this.#keySlot = slot;
+  }
+
+  get e2ee(): E2eeAnnouncement | undefined {
+    return this.#e2ee === 'pending' ? undefined : this.#e2ee;
+  }
+
+  /** Reserves this peer's one announcement, before anything is awaited (parallel requests race). */
+  reserveAnnouncement(): void {
+    if (this.#e2ee !== undefined)
+      throw new ClientError('already_announced', 'You have already announced your keys for this call.');
+    this.#e2ee = 'pending';
+  }
+
+  /** The reserved announcement is recorded: from now on it is this peer's keys for the call. */
+  completeAnnouncement(announcement: E2eeAnnouncement): void {
+    this.#e2ee = announcement;
+  }
+
+  /** Recording failed (the database, not the client): the peer may try again. */
+  abandonAnnouncement(): void {
+    if (this.#e2ee === 'pending') this.#e2ee = undefined;
+  }
 
   get resumeToken(): string {
     return this.#resumeToken;

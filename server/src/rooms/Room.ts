@@ -129,7 +129,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     const taken = new Set(others.map((other) => other.keySlot));
     let slot = 0;
     while (taken.has(slot)) slot++;
-    peer.keySlot = slot;
+    peer.assignKeySlot(slot);
     this.roster.admitted.set(peer.id, peer);
     this.roster.broadcast('participantJoined', this.roster.describe(peer), peer);
     return this.#describeFor(peer);

@@ -7,6 +7,8 @@ export const errorCodes = [
   'already_joined',
   'not_admitted',
   'not_host',
+  /** A peer announces its E2EE keys once per call; a second announcement is refused. */
+  'already_announced',
   'room_locked',
   'not_found',
   'limit_reached',

@@ -12,6 +12,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   already_joined: 409,
   not_admitted: 403,
   not_host: 403,
+  already_announced: 409,
   room_locked: 423,
   not_found: 404,
   limit_reached: 429,
