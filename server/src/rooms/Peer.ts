@@ -3,11 +3,13 @@
 // name another peer's objects, because every lookup goes through these maps.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { E2eeAnnouncement, MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
+import type { E2eeAnnouncement, MediaSource } from '@parley/shared';
+import { createLogger } from '../logging/index.js';
 import { ClientError, LimitError, NotFoundError } from '../errors.js';
 import { limits } from './limits.js';
+import { Outbox, type Notify, type PeerLink } from './Outbox.js';
 
-export type Notify = <K extends ServerEventName>(event: K, payload: ServerEventOf<K>) => void;
+const log = createLogger('rooms.Peer');
 
 export type ProducerAppData = { peerId: string; source: MediaSource };
 
@@ -29,19 +31,19 @@ export class Peer {
   #closed = false;
 
   readonly #resumeToken = randomBytes(32).toString('base64url');
-  #notify: Notify;
+  readonly #outbox: Outbox;
 
   constructor(
     /** From the session, never from the client. */
     readonly userId: string,
     /** Chosen for this call only; never stored. */
     readonly displayName: string,
-    notify: Notify,
+    link: PeerLink,
   ) {
-    this.#notify = notify;
+    this.#outbox = new Outbox(link);
   }
 
-  readonly notify: Notify = (event, payload) => this.#notify(event, payload);
+  readonly notify: Notify = (event, payload) => this.#outbox.send(event, payload);
 
   get keySlot(): number {
     if (this.#keySlot === undefined) throw new Error('a peer has a key slot only once admitted');
@@ -86,9 +88,22 @@ export class Peer {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** Sends this peer's events to a new socket (after a reconnect). */
-  rebind(notify: Notify): void {
-    this.#notify = notify;
+  /** The socket dropped: what the resume reply cannot carry waits for a resume. */
+  suspend(): void {
+    this.#outbox.away();
+  }
+
+  /** A new socket resumes this peer; its events wait until the reply is sent (`attach`). */
+  beginResume(link: PeerLink): void {
+    this.#outbox.resuming(link);
+  }
+
+  /** After the resume reply: what waited, in order, then whatever is said from now on. */
+  attach(link: PeerLink): void {
+    const dropped = this.#outbox.attach(link);
+    if (dropped > 0) log.info({ dropped }, 'E2EE boxes dropped while a peer was away (queue full)');
+    // A host's mute sent to a dead socket was lost with it: say it again.
+    for (const producerId of this.mutedByHost) this.notify('mutedByHost', { producerId });
   }
 
   get producers(): Iterable<types.Producer<ProducerAppData>> {

@@ -12,7 +12,8 @@ import { describeProducers } from './describe.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, type HostedRoom } from './HostControls.js';
 import { limits, type RoomTimings } from './limits.js';
-import type { Notify, Peer } from './Peer.js';
+import type { PeerLink } from './Outbox.js';
+import type { Peer } from './Peer.js';
 import { RoomMedia } from './RoomMedia.js';
 import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 import { Roster } from './Roster.js';
@@ -84,22 +85,25 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   /** The socket dropped: keep the peer for a grace period so it can resume. Lobby peers just leave. */
   suspend(peer: Peer): void {
     if (!this.roster.isAdmitted(peer)) return this.leave(peer);
+    peer.suspend();
     clearTimeout(this.#suspended.get(peer.id));
     const timer = setTimeout(() => this.leave(peer), this.timings.reconnectGraceMs);
     timer.unref();
     this.#suspended.set(peer.id, timer);
   }
 
-  /** A reconnected socket takes back its peer: same user, right token, still in the call. */
-  resume(userId: string, peerId: string, resumeToken: string, notify: Notify): { peer: Peer; admission: Admission } {
+  /**
+   * A reconnected socket takes back its peer: same user, right token, still in
+   * the call. The reply is the call's state now; the peer's events wait from
+   * now until the socket calls `peer.attach(link)` right after sending it.
+   */
+  resume(userId: string, peerId: string, resumeToken: string, link: PeerLink): { peer: Peer; admission: Admission } {
     const peer = this.roster.admitted.get(peerId);
     if (!peer || peer.userId !== userId || !peer.ownsResumeToken(resumeToken))
       throw new NotFoundError('your place in this call');
     clearTimeout(this.#suspended.get(peerId));
     this.#suspended.delete(peerId);
-    peer.rebind(notify);
-    // A host's mute sent to the dead socket was lost with it: say it again.
-    for (const producerId of peer.mutedByHost) peer.notify('mutedByHost', { producerId });
+    peer.beginResume(link);
     return { peer, admission: this.#describeFor(peer) };
   }
 

@@ -1,5 +1,6 @@
 export { Room } from './Room.js';
 export type { MediaNetwork, RoomHooks } from './RoomOptions.js';
-export { Peer, type Notify } from './Peer.js';
+export { Peer } from './Peer.js';
+export type { Notify, PeerLink } from './Outbox.js';
 export { RoomRegistry } from './RoomRegistry.js';
 export { defaultRoomTimings, limits, type RoomTimings } from './limits.js';

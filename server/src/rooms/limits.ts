@@ -4,6 +4,8 @@ export const limits = {
   producersPerPeer: 4,
   consumersPerPeer: 200,
   peersPerRoom: 50,
+  /** E2EE boxes kept for a peer whose socket dropped, until it resumes (oldest dropped first). */
+  outboxPerPeer: 256,
 } as const;
 
 /** How long rooms and dropped peers are kept. Injectable so tests need not wait 20 s. */

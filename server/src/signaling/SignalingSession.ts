@@ -13,14 +13,24 @@ import {
 } from '@parley/shared';
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { Peer, type Notify, type Room, type RoomRegistry } from '../rooms/index.js';
+import { Peer, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
 
 const log = createLogger('signaling.SignalingSession');
 
 export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-type Handlers = { [K in ClientRequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
+/** A reply, and what must happen right after it is sent (events that must not overtake it). */
+class ReplyFirst<T> {
+  constructor(
+    readonly data: T,
+    readonly afterReply: () => void,
+  ) {}
+}
+
+type Handlers = {
+  [K in ClientRequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K> | ReplyFirst<ResponseOf<K>>>;
+};
 
 export class SignalingSession {
   #membership: { room: Room; peer: Peer } | undefined;
@@ -102,7 +112,11 @@ export class SignalingSession {
         return;
       }
       handle(parsed.data as RequestOf<K>).then(
-        (data) => reply({ ok: true, data }),
+        (outcome) => {
+          if (!(outcome instanceof ReplyFirst)) return reply({ ok: true, data: outcome });
+          reply({ ok: true, data: outcome.data });
+          outcome.afterReply();
+        },
         (error: unknown) => {
           if (!(error instanceof ClientError)) log.error({ err: error, request: name }, 'request failed');
           reply({ ok: false, error: toWireError(error) });
@@ -121,23 +135,27 @@ export class SignalingSession {
     if (this.#membership && !this.#membership.room.has(this.#membership.peer)) this.#membership = undefined;
     if (this.#membership) throw new ClientError('already_joined', 'already in a call');
     const room = this.rooms.get(request.roomId);
-    const peer = new Peer(this.socket.data.userId, request.displayName, this.#notify);
+    const peer = new Peer(this.socket.data.userId, request.displayName, this.#link);
     const response = room.join(peer);
     this.#membership = { room, peer };
     return response;
   }
 
-  async #resume(request: RequestOf<'resume'>): Promise<ResponseOf<'resume'>> {
+  async #resume(request: RequestOf<'resume'>): Promise<ReplyFirst<ResponseOf<'resume'>>> {
     if (this.#membership) throw new ClientError('already_joined', 'already in a call');
     const room = this.rooms.get(request.roomId);
-    const { peer, admission } = room.resume(this.socket.data.userId, request.peerId, request.resumeToken, this.#notify);
+    const { peer, admission } = room.resume(this.socket.data.userId, request.peerId, request.resumeToken, this.#link);
     this.#membership = { room, peer };
-    return admission;
+    // Boxes kept while the socket was away refer to the participants in the reply: they follow it.
+    return new ReplyFirst(admission, () => peer.attach(this.#link));
   }
 
-  readonly #notify: Notify = (event, payload) => {
-    const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
-    emit(event, payload);
+  /** This socket's hold on its peer. */
+  readonly #link: PeerLink = {
+    notify: (event, payload) => {
+      const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
+      emit(event, payload);
+    },
   };
 
   async #joined<T>(action: (membership: { room: Room; peer: Peer }) => Promise<T>): Promise<T> {
