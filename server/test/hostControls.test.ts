@@ -52,4 +52,56 @@ describe('host controls', () => {
       expect({ accountId: update.accountId, keySlot: update.keySlot }).toEqual(atAdmission.get(update.peerId));
     }
   });
+
+  it('takes host rights from a removed co-host for the rest of the call: they knock again, and a lock keeps them out', async () => {
+    const { host, roomId } = await call.hostRoom();
+    const cohost = await call.admitted(roomId, host);
+    // The same person on a second device, which stays in the call.
+    const otherDevice = await call.connectAs(cohost.user.cookie);
+    const otherDeviceId = await call.knockWith(otherDevice, roomId, host);
+    expect(await request(host, 'admit', { peerId: otherDeviceId })).toMatchObject({ ok: true });
+    expect(await request(host, 'appointHost', { peerId: cohost.peerId })).toMatchObject({ ok: true });
+
+    const updates = collect(host, 'participantUpdated') as Participant[];
+    const left = next(cohost.guest, 'leftCall');
+    expect(await request(host, 'removePeer', { peerId: cohost.peerId })).toMatchObject({ ok: true });
+    expect(await left).toEqual({ reason: 'removed' });
+
+    // Back on the same socket: the lobby, like anyone else.
+    const rejoined = await request(cohost.guest, 'join', { roomId, displayName: 'Back' });
+    expect(rejoined).toMatchObject({ ok: true, data: { status: 'waiting' } });
+    expect(await request(host, 'deny', { peerId: String(rejoined.data?.peerId) })).toMatchObject({ ok: true });
+
+    // Their device still in the call is no host any more either, and everyone is told.
+    const late = await call.knock(roomId, host);
+    expect(await request(otherDevice, 'admit', { peerId: late.peerId })).toMatchObject({
+      error: { code: 'not_host' },
+    });
+    expect(updates).toContainEqual(expect.objectContaining({ peerId: otherDeviceId, isHost: false }));
+
+    // Locked: refused outright, whoever they were.
+    expect(await request(host, 'lockRoom', { locked: true })).toMatchObject({ ok: true });
+    const thirdDevice = await call.connectAs(cohost.user.cookie);
+    expect(await request(thirdDevice, 'join', { roomId, displayName: 'Again' })).toMatchObject({
+      error: { code: 'room_locked' },
+    });
+  });
+
+  it('does not let a co-host remove the organiser', async () => {
+    const { host, roomId, hostPeerId, hostUser } = await call.hostRoom();
+    const cohost = await call.admitted(roomId, host);
+    expect(await request(host, 'appointHost', { peerId: cohost.peerId })).toMatchObject({ ok: true });
+    const organiserDevice = await call.connectAs(hostUser.cookie);
+    const second = await request(organiserDevice, 'join', { roomId, displayName: 'Host again' });
+    expect(second).toMatchObject({ ok: true, data: { status: 'admitted', isHost: true } });
+
+    for (const peerId of [hostPeerId, String(second.data?.peerId)]) {
+      const reply = await request(cohost.guest, 'removePeer', { peerId });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'not_host' } });
+      expect(reply.error?.message).toMatch(/organiser/);
+    }
+    // Still there, still the host.
+    const other = await call.knock(roomId, host);
+    expect(await request(host, 'admit', { peerId: other.peerId })).toMatchObject({ ok: true });
+  });
 });

@@ -3,7 +3,7 @@
 // action first checks, against the roster, that the requester is a host
 // still in the call.
 import type { Admission } from '@parley/shared';
-import { NotFoundError } from '../errors.js';
+import { ClientError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import type { Peer } from './Peer.js';
 import type { RoomMedia } from './RoomMedia.js';
@@ -50,13 +50,23 @@ export class HostControls {
     roster.notifyLobby();
   }
 
+  /**
+   * Removal also ends the person's host rights for the rest of the call: a
+   * removed co-host who came straight back as a host, past lobby and lock,
+   * could remove whoever removed them. The organiser can be removed by no one
+   * but themselves (from another device) and always stays a host.
+   */
   removePeer(host: Peer, peerId: string): void {
     const { roster } = this.room;
     roster.assertHost(host);
     const target = roster.admitted.get(peerId);
     if (!target || target === host) throw new NotFoundError('participant');
+    const organiser = roster.organiserId;
+    if (target.userId === organiser && host.userId !== organiser)
+      throw new ClientError('not_host', 'Nobody but the organiser can remove the organiser of this call.');
     target.notify('leftCall', { reason: 'removed' });
     this.room.leave(target);
+    if (target.userId !== organiser && roster.isHostUser(target.userId)) this.#setHost(target.userId, false);
   }
 
   lock(host: Peer, locked: boolean): void {
@@ -96,8 +106,15 @@ export class HostControls {
     roster.assertHost(host);
     const target = roster.admitted.get(peerId);
     if (!target) throw new NotFoundError('participant');
-    roster.setHostUser(target.userId, true);
-    for (const peer of roster.admittedOf(target.userId)) roster.broadcast('participantUpdated', roster.describe(peer));
-    roster.notifyLobby();
+    this.#setHost(target.userId, true);
+  }
+
+  /** Host rights are a user's: every device of theirs in the call gains or loses them, and everyone is told. */
+  #setHost(userId: string, host: boolean): void {
+    const { roster } = this.room;
+    roster.setHostUser(userId, host);
+    for (const peer of roster.admittedOf(userId)) roster.broadcast('participantUpdated', roster.describe(peer));
+    // New hosts need the lobby's current state; former ones simply stop hearing of it.
+    if (host) roster.notifyLobby();
   }
 }

@@ -33,10 +33,10 @@ export class Roster {
     return this.#hostUserIds.has(peer.userId);
   }
 
-  /** Host rights belong to a user: every peer of theirs, present or later, has them. */
+  /** Host rights belong to a user: every peer of theirs, present or later, has them. The organiser's are fixed. */
   setHostUser(userId: string, host: boolean): void {
     if (host) this.#hostUserIds.add(userId);
-    else this.#hostUserIds.delete(userId);
+    else if (userId !== this.organiserId) this.#hostUserIds.delete(userId);
   }
 
   isAdmitted(peer: Peer): boolean {

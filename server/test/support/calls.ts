@@ -41,6 +41,16 @@ export function callHelpers(baseUrl: () => string) {
     rawRequest(socket, event, payload) as Promise<Reply>;
   const next = (socket: TestSocket, event: string) =>
     new Promise<unknown>((resolve) => (socket as unknown as Untyped).once(event, resolve));
+  /** The first `event` from now on that satisfies `test`. */
+  const nextWhere = <T>(socket: TestSocket, event: string, test: (payload: T) => boolean) =>
+    new Promise<T>((resolve) => {
+      const listener = (payload: unknown) => {
+        if (!test(payload as T)) return;
+        (socket as unknown as { off: (e: string, l: (p: unknown) => void) => void }).off(event, listener);
+        resolve(payload as T);
+      };
+      (socket as unknown as Untyped).on(event, listener);
+    });
   /** Every `event` the socket receives from now on, in order. */
   const collect = (socket: TestSocket, event: string) => {
     const seen: unknown[] = [];
@@ -91,6 +101,7 @@ export function callHelpers(baseUrl: () => string) {
     connectAs,
     request,
     next,
+    nextWhere,
     collect,
     hostRoom,
     knock,
