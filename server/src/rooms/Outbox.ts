@@ -11,7 +11,11 @@ import { limits } from './limits.js';
 export type Notify = <K extends ServerEventName>(event: K, payload: ServerEventOf<K>) => void;
 
 /** A socket's hold on a peer. Its identity matters: a resume hands the peer to a new link. */
-export type PeerLink = { readonly notify: Notify };
+export type PeerLink = {
+  readonly notify: Notify;
+  /** Another socket took the peer over: this one must let go of it for good. */
+  readonly detach: () => void;
+};
 
 /** What the resume reply cannot carry, and so is kept while the peer is away. */
 const keptWhileAway: ReadonlySet<ServerEventName> = new Set<ServerEventName>(['e2eeRelayed']);
@@ -52,9 +56,15 @@ export class Outbox {
     this.#state = { kind: 'away' };
   }
 
-  /** `link` takes the peer over; events wait until `attach(link)`, after the resume reply is sent. */
+  /**
+   * `link` takes the peer over; events wait until `attach(link)`, after the
+   * resume reply is sent. The link that held it is told to let go, so it can
+   * neither act as the peer nor, when it times out later, suspend it.
+   */
   resuming(link: PeerLink): void {
+    const previous = this.link;
     this.#state = { kind: 'resuming', link };
+    if (previous && previous !== link) previous.detach();
   }
 
   /**

@@ -156,6 +156,14 @@ export class SignalingSession {
       const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
       emit(event, payload);
     },
+    // A resume on another socket took our peer: forget it (our requests now
+    // get not_joined, our disconnect suspends nothing) and hang up, since a
+    // socket whose client reconnected elsewhere has nothing left to do.
+    detach: () => {
+      this.#membership = undefined;
+      log.debug('a resume on another socket took over this socket’s peer');
+      this.socket.disconnect(true);
+    },
   };
 
   async #joined<T>(action: (membership: { room: Room; peer: Peer }) => Promise<T>): Promise<T> {
