@@ -16,7 +16,7 @@ import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
 import { MediaTap, WorkerPool } from './sfu/index.js';
 import { IdentityKeys } from './e2ee/IdentityKeys.js';
-import { attachSignaling, type ParleyIo } from './signaling/index.js';
+import { attachSignaling, limitSockets, type ParleyIo } from './signaling/index.js';
 
 const log = createLogger('ParleyServer');
 
@@ -101,6 +101,8 @@ export class ParleyServer {
           (error: unknown) => next(error instanceof Error ? error : new Error('session check failed')),
         );
       });
+      // After the session check: how many sockets that session and its user hold.
+      io.use(limitSockets());
       // A session that ends (logout, revocation, password change, deletion,
       // expiry) takes its open sockets, and so its place in any call, with it.
       sessions.on('ended', (ended) => {

@@ -3,9 +3,11 @@
 // action first checks, against the roster, that the requester is a host
 // still in the call.
 import type { Admission } from '@parley/shared';
-import { ClientError, NotFoundError } from '../errors.js';
+import { ClientError, NotFoundError, RateLimitError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
+import { limits, userRates } from './limits.js';
 import type { Peer } from './Peer.js';
+import { RateLimiter } from './rateLimit.js';
 import type { RoomMedia } from './RoomMedia.js';
 import type { Roster } from './Roster.js';
 
@@ -23,11 +25,28 @@ export type HostedRoom = {
 
 export class HostControls {
   #locked = false;
+  /** Knocks per user on this call. */
+  readonly #knocks = new RateLimiter<string>();
+  /** Denials per user on this call; at `limits.deniesBeforeBlock` they are blocked. */
+  readonly #denials = new Map<string, number>();
+  readonly #blocked = new Set<string>();
 
   constructor(private readonly room: HostedRoom) {}
 
-  get locked(): boolean {
-    return this.#locked;
+  /**
+   * Someone who is not a host asks to come in: they wait in the lobby, unless
+   * the call is locked, they knock too often (each knock is shown to every
+   * host), or hosts have already turned them away twice.
+   */
+  knock(peer: Peer): void {
+    const { roster } = this.room;
+    if (this.#blocked.has(peer.userId))
+      throw new ClientError('blocked', 'The hosts turned you away from this call twice; you cannot knock again.');
+    if (this.#locked) throw new ClientError('room_locked', 'The host has locked this call.');
+    if (!this.#knocks.tryTake(peer.userId, userRates.knock))
+      throw new RateLimitError('knocks on this call', userRates.knock);
+    roster.waiting.set(peer.id, peer);
+    roster.notifyLobby();
   }
 
   admit(host: Peer, peerId: string): void {
@@ -47,6 +66,17 @@ export class HostControls {
     if (!guest) throw new NotFoundError('waiting participant');
     roster.waiting.delete(peerId);
     guest.notify('leftCall', { reason: 'denied' });
+    const denials = (this.#denials.get(guest.userId) ?? 0) + 1;
+    this.#denials.set(guest.userId, denials);
+    if (denials >= limits.deniesBeforeBlock) {
+      // Blocked by account, not by peer: all their devices waiting now go too.
+      this.#blocked.add(guest.userId);
+      for (const other of [...roster.waiting.values()]) {
+        if (other.userId !== guest.userId) continue;
+        roster.waiting.delete(other.id);
+        other.notify('leftCall', { reason: 'denied' });
+      }
+    }
     roster.notifyLobby();
   }
 

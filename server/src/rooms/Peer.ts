@@ -5,13 +5,21 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { E2eeAnnouncement, MediaSource } from '@parley/shared';
 import { createLogger } from '../logging/index.js';
-import { ClientError, LimitError, NotFoundError } from '../errors.js';
-import { limits } from './limits.js';
+import { ClientError, NotFoundError } from '../errors.js';
+import { limits, type PeerRateKind } from './limits.js';
+import { Quota, RateLimiter, reserveAll } from './rateLimit.js';
 import { Outbox, type Notify, type PeerLink } from './Outbox.js';
 
 const log = createLogger('rooms.Peer');
 
 export type ProducerAppData = { peerId: string; source: MediaSource };
+
+/** What transports, producers and consumers have in common here. */
+type MediaObject = {
+  readonly id: string;
+  close(): void;
+  readonly observer: { once(event: 'close', listener: () => void): unknown };
+};
 
 export class Peer {
   readonly id = randomUUID();
@@ -25,6 +33,11 @@ export class Peer {
    * only be an attempt to swap keys mid-call. 'pending' while it is recorded.
    */
   #e2ee: E2eeAnnouncement | 'pending' | undefined;
+  /** Requests of each kind, charged by the room before they do anything. */
+  readonly rates = new RateLimiter<PeerRateKind>();
+  readonly #transportSlots = new Quota(limits.transportsPerPeer, 'transports per participant');
+  readonly #producerSlots = new Quota(limits.producersPerPeer, 'producers per participant');
+  readonly #consumerSlots = new Quota(limits.consumersPerPeer, 'consumers per participant');
   readonly #transports = new Map<string, types.WebRtcTransport>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();
@@ -110,13 +123,16 @@ export class Peer {
     return this.#producers.values();
   }
 
-  addTransport(transport: types.WebRtcTransport): void {
-    if (this.#transports.size >= limits.transportsPerPeer) {
-      transport.close();
-      throw new LimitError('transports per participant', limits.transportsPerPeer);
-    }
-    this.#transports.set(transport.id, transport);
-    transport.observer.once('close', () => this.#transports.delete(transport.id));
+  /**
+   * Creates a transport under a slot taken before the worker is asked, so
+   * parallel requests cannot overshoot; `perUser` takes the user's slot too.
+   */
+  createTransport(
+    create: () => Promise<types.WebRtcTransport>,
+    perUser: () => () => void,
+  ): Promise<types.WebRtcTransport> {
+    const release = reserveAll(() => this.#transportSlots.reserve(), perUser);
+    return this.#keep(this.#transports, release, create);
   }
 
   transport(id: string): types.WebRtcTransport {
@@ -125,9 +141,8 @@ export class Peer {
     return transport;
   }
 
-  assertCanProduce(): void {
-    if (this.#producers.size >= limits.producersPerPeer)
-      throw new LimitError('producers per participant', limits.producersPerPeer);
+  createProducer(create: () => Promise<types.Producer<ProducerAppData>>): Promise<types.Producer<ProducerAppData>> {
+    return this.#keep(this.#producers, this.#producerSlots.reserve(), create);
   }
 
   producer(id: string): types.Producer<ProducerAppData> {
@@ -136,27 +151,38 @@ export class Peer {
     return producer;
   }
 
-  addProducer(producer: types.Producer<ProducerAppData>): void {
-    this.#producers.set(producer.id, producer);
-    producer.observer.once('close', () => this.#producers.delete(producer.id));
-  }
-
-  assertCanConsume(): void {
-    if (this.#consumers.size >= limits.consumersPerPeer)
-      throw new LimitError('consumers per participant', limits.consumersPerPeer);
-  }
-
-  addConsumer(consumer: types.Consumer): void {
-    this.#consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+  async createConsumer(create: () => Promise<types.Consumer>): Promise<types.Consumer> {
+    const consumer = await this.#keep(this.#consumers, this.#consumerSlots.reserve(), create);
     // When the producer goes, mediasoup closes the consumer; tell the client.
     consumer.on('producerclose', () => this.notify('producerClosed', { producerId: consumer.producerId }));
+    return consumer;
   }
 
   consumer(id: string): types.Consumer {
     const consumer = this.#consumers.get(id);
     if (!consumer) throw new NotFoundError('consumer');
     return consumer;
+  }
+
+  /** Keeps a new media object until it closes, then frees its slot; one that arrives after we left is closed. */
+  async #keep<T extends MediaObject>(kept: Map<string, T>, release: () => void, create: () => Promise<T>): Promise<T> {
+    let object: T;
+    try {
+      object = await create();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    object.observer.once('close', () => {
+      kept.delete(object.id);
+      release();
+    });
+    if (this.#closed) {
+      object.close();
+      throw new ClientError('not_joined', 'you left the call');
+    }
+    kept.set(object.id, object);
+    return object;
   }
 
   /** Closing the transports closes their producers and consumers with them. */

@@ -4,23 +4,27 @@
 // host controls, media and the E2EE relay are their own modules, all reading
 // one roster.
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { RtpCapabilitiesSchema, type Admission, type ResponseOf } from '@parley/shared';
-import { ClientError, LimitError, NotFoundError } from '../errors.js';
+import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, type HostedRoom } from './HostControls.js';
-import { limits, type RoomTimings } from './limits.js';
+import { limits, peerRates, type PeerRateKind } from './limits.js';
 import type { PeerLink } from './Outbox.js';
 import type { Peer } from './Peer.js';
 import { RoomMedia } from './RoomMedia.js';
-import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
+import type { RoomContext } from './RoomOptions.js';
 import { Roster } from './Roster.js';
 
 const log = createLogger('rooms.Room');
 
 export type RoomEvents = { close: [] };
+
+/** How long a call's size before a departure still counts for rate limits. */
+const recentSizeMs = 60_000;
 
 export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   readonly roster: Roster;
@@ -31,25 +35,25 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   #unusedTimer: NodeJS.Timeout | undefined;
   /** Peers whose socket dropped, with the timer that removes them. */
   readonly #suspended = new Map<string, NodeJS.Timeout>();
+  /** The call's size before its latest departures, remembered a while (see `#recentSize`). */
+  #peak = { size: 0, until: 0 };
 
   constructor(
     readonly id: string,
     router: types.Router,
-    private readonly network: MediaNetwork,
     organiserId: string,
-    hooks: RoomHooks,
-    private readonly timings: RoomTimings,
+    private readonly context: RoomContext,
   ) {
     super();
     this.roster = new Roster(organiserId);
-    this.media = new RoomMedia(router, this.roster, network, hooks);
+    this.media = new RoomMedia(router, this.roster, context);
     this.host = new HostControls(this);
-    this.e2ee = new E2eeRelay(this.roster, hooks);
+    this.e2ee = new E2eeRelay(this.roster, context.hooks);
     router.on('workerclose', () => {
       log.warn('media worker of a room died; closing the room');
       this.close();
     });
-    this.#unusedTimer = setTimeout(() => this.close(), timings.unusedRoomMs);
+    this.#unusedTimer = setTimeout(() => this.close(), context.timings.unusedRoomMs);
     this.#unusedTimer.unref();
   }
 
@@ -62,17 +66,36 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     return this.roster.has(peer);
   }
 
-  /** Hosts come straight in; everyone else waits in the lobby, unless the room is locked. */
+  /** Hosts come straight in; everyone else knocks (HostControls decides whether they may wait in the lobby). */
   join(peer: Peer): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
     if (this.roster.size >= limits.peersPerRoom) {
       throw new LimitError('participants per room', limits.peersPerRoom);
     }
     if (this.roster.isHost(peer)) return { status: 'admitted', ...this.enter(peer) };
-    if (this.host.locked) throw new ClientError('room_locked', 'The host has locked this call.');
-    this.roster.waiting.set(peer.id, peer);
-    this.roster.notifyLobby();
+    this.host.knock(peer);
     return { status: 'waiting', peerId: peer.id };
+  }
+
+  /**
+   * Charges one request of `kind` to `peer`'s bucket, before the request does
+   * anything, refused or not: a flood costs the flooder. Some rates grow with
+   * the call, since legitimate key traffic does.
+   */
+  charge(peer: Peer, kind: PeerRateKind): void {
+    const { what, rate } = peerRates[kind];
+    const current = rate(Math.max(1, this.#recentSize() - 1));
+    if (!peer.rates.tryTake(kind, current)) throw new RateLimitError(what, current);
+  }
+
+  /**
+   * The call's size for rates: its largest in the last minute. Key rotations
+   * for a departure come after it, and after a mass departure there are many,
+   * so the allowance must not shrink with the call the moment people leave.
+   */
+  #recentSize(): number {
+    const current = this.roster.admitted.size;
+    return performance.now() <= this.#peak.until ? Math.max(current, this.#peak.size) : current;
   }
 
   /** Pauses or resumes one of `peer`'s own producers and tells everyone. */
@@ -87,7 +110,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     if (!this.roster.isAdmitted(peer)) return this.leave(peer);
     peer.suspend();
     clearTimeout(this.#suspended.get(peer.id));
-    const timer = setTimeout(() => this.leave(peer), this.timings.reconnectGraceMs);
+    const timer = setTimeout(() => this.leave(peer), this.context.timings.reconnectGraceMs);
     timer.unref();
     this.#suspended.set(peer.id, timer);
   }
@@ -117,6 +140,9 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
       return;
     }
     if (!roster.isAdmitted(peer)) return;
+    const now = performance.now();
+    if (roster.admitted.size >= this.#peak.size || now > this.#peak.until)
+      this.#peak = { size: roster.admitted.size, until: now + recentSizeMs };
     roster.admitted.delete(peer.id);
     peer.close();
     roster.broadcast('peerLeft', { peerId: peer.id });
@@ -164,7 +190,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
       participants: others.map((other) => this.roster.describe(other)),
       activeSpeaker: this.media.activeSpeaker,
       resumeToken: peer.resumeToken,
-      iceServers: this.network.iceServers,
+      iceServers: this.context.network.iceServers,
     };
   }
 }

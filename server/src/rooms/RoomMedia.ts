@@ -6,7 +6,7 @@ import { RtpParametersSchema, type RequestOf, type ResponseOf } from '@parley/sh
 import { ClientError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import type { Peer, ProducerAppData } from './Peer.js';
-import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
+import type { RoomContext } from './RoomOptions.js';
 import type { Roster } from './Roster.js';
 import { describeProducer } from './describe.js';
 
@@ -19,8 +19,7 @@ export class RoomMedia {
   constructor(
     readonly router: types.Router,
     private readonly roster: Roster,
-    private readonly network: MediaNetwork,
-    private readonly hooks: RoomHooks,
+    private readonly context: RoomContext,
   ) {
     this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 });
     this.#speakerObserver.then(
@@ -42,16 +41,20 @@ export class RoomMedia {
 
   async createTransport(peer: Peer): Promise<ResponseOf<'createTransport'>> {
     this.roster.assertAdmitted(peer);
-    const portRange = { min: this.network.minPort, max: this.network.maxPort };
-    const listen = { ip: this.network.listenIp, announcedAddress: this.network.announcedAddress, portRange };
-    const transport = await this.router.createWebRtcTransport({
-      listenInfos: [
-        { protocol: 'udp', ...listen },
-        { protocol: 'tcp', ...listen },
-      ],
-      preferUdp: true,
-    });
-    peer.addTransport(transport);
+    const { network, transportsPerUser } = this.context;
+    const portRange = { min: network.minPort, max: network.maxPort };
+    const listen = { ip: network.listenIp, announcedAddress: network.announcedAddress, portRange };
+    const transport = await peer.createTransport(
+      () =>
+        this.router.createWebRtcTransport({
+          listenInfos: [
+            { protocol: 'udp', ...listen },
+            { protocol: 'tcp', ...listen },
+          ],
+          preferUdp: true,
+        }),
+      () => transportsPerUser.reserve(peer.userId),
+    );
     return {
       transportId: transport.id,
       iceParameters: transport.iceParameters,
@@ -67,12 +70,12 @@ export class RoomMedia {
 
   async produce(peer: Peer, request: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
     this.roster.assertAdmitted(peer);
-    peer.assertCanProduce();
     const transport = peer.transport(request.transportId);
     const appData: ProducerAppData = { peerId: peer.id, source: request.source };
-    const producer = await transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData });
-    peer.addProducer(producer);
-    this.hooks.onProducer?.(this.router, producer);
+    const producer = await peer.createProducer(() =>
+      transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
+    );
+    this.context.hooks.onProducer?.(this.router, producer);
     if (request.source === 'microphone') {
       await (await this.#speakerObserver).addProducer({ producerId: producer.id });
     }
@@ -82,7 +85,6 @@ export class RoomMedia {
 
   async consume(peer: Peer, request: RequestOf<'consume'>): Promise<ResponseOf<'consume'>> {
     this.roster.assertAdmitted(peer);
-    peer.assertCanConsume();
     const transport = peer.transport(request.transportId);
     const producer = this.#findProducer(request.producerId);
     if (producer.appData.peerId === peer.id)
@@ -92,12 +94,9 @@ export class RoomMedia {
     }
     // Created paused: the client resumes once its consumer exists, so the
     // keyframe it needs is not sent before it can be decoded.
-    const consumer = await transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: request.rtpCapabilities,
-      paused: true,
-    });
-    peer.addConsumer(consumer);
+    const consumer = await peer.createConsumer(() =>
+      transport.consume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities, paused: true }),
+    );
     return {
       consumerId: consumer.id,
       producerId: producer.id,

@@ -3,4 +3,5 @@ export type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 export { Peer } from './Peer.js';
 export type { Notify, PeerLink } from './Outbox.js';
 export { RoomRegistry } from './RoomRegistry.js';
-export { defaultRoomTimings, limits, type RoomTimings } from './limits.js';
+export { defaultRoomTimings, limits, peerRateKindOf, type RoomTimings } from './limits.js';
+export { Quota } from './rateLimit.js';

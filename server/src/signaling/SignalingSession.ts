@@ -13,7 +13,7 @@ import {
 } from '@parley/shared';
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { Peer, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
+import { Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
 
 const log = createLogger('signaling.SignalingSession');
@@ -111,7 +111,13 @@ export class SignalingSession {
         });
         return;
       }
-      handle(parsed.data as RequestOf<K>).then(
+      // An async function runs synchronously up to its first await: the charge
+      // and the handler's own reservations happen in the tick the request came.
+      const run = async () => {
+        this.#charge(name);
+        return handle(parsed.data as RequestOf<K>);
+      };
+      run().then(
         (outcome) => {
           if (!(outcome instanceof ReplyFirst)) return reply({ ok: true, data: outcome });
           reply({ ok: true, data: outcome.data });
@@ -123,6 +129,12 @@ export class SignalingSession {
         },
       );
     });
+  }
+
+  /** Charged before the request does anything, in the same tick it arrived (see limits.ts). */
+  #charge(name: ClientRequestName): void {
+    const kind = peerRateKindOf(name);
+    if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind);
   }
 
   async #createRoom(): Promise<ResponseOf<'createRoom'>> {

@@ -3,7 +3,7 @@
 // usual call set-ups (a host in a new room, a guest knocking or admitted).
 import { expect } from 'vitest';
 import { connectSocket, rawRequest, type TestSocket } from './startTestServer.js';
-import { registerUser } from './users.js';
+import { post, registerUser, sessionCookieOf, type TestUser } from './users.js';
 
 export type Reply = {
   ok: boolean;
@@ -20,6 +20,14 @@ type Untyped = {
 export function fakeAnnouncement(seed: string): { identityKey: string; callKey: string; signature: string } {
   const fill = (length: number) => seed.repeat(length).slice(0, length);
   return { identityKey: fill(43), callKey: fill(43).split('').reverse().join(''), signature: fill(86) };
+}
+
+/** Another session for `user` (another browser), logged in with one of its recovery codes. */
+export async function anotherSession(baseUrl: string, user: TestUser, codeIndex: number): Promise<string> {
+  const first = await post(baseUrl, '/api/login', { username: user.username, password: user.password });
+  const { loginId } = (await first.json()) as { loginId: string };
+  const verified = await post(baseUrl, '/api/login/verify', { loginId, recoveryCode: user.recoveryCodes[codeIndex] });
+  return sessionCookieOf(verified);
 }
 
 export function callHelpers(baseUrl: () => string) {

@@ -10,6 +10,8 @@ export const errorCodes = [
   /** A peer announces its E2EE keys once per call; a second announcement is refused. */
   'already_announced',
   'room_locked',
+  /** Hosts turned this person away from this call twice: they may not knock on it again. */
+  'blocked',
   'not_found',
   'limit_reached',
   'media_error',

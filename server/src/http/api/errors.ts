@@ -14,6 +14,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   not_host: 403,
   already_announced: 409,
   room_locked: 423,
+  blocked: 403,
   not_found: 404,
   limit_reached: 429,
   media_error: 422,
