@@ -126,7 +126,8 @@ export class HostControls {
           target.mutedByHost.add(producer.id);
           target.notify('mutedByHost', { producerId: producer.id });
         },
-        (error: unknown) => log.warn({ err: error }, 'could not pause a producer for a host mute'),
+        // The owner closed or paused it meanwhile (a race, not a fault): nothing to mute.
+        (error: unknown) => log.debug({ error: String(error) }, 'a host mute found nothing to pause'),
       );
     }
   }

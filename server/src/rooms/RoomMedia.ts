@@ -9,11 +9,13 @@ import type { Peer, ProducerAppData } from './Peer.js';
 import type { RoomContext } from './RoomOptions.js';
 import type { Roster } from './Roster.js';
 import { describeProducer } from './describe.js';
+import { media } from './mediaErrors.js';
 
 const log = createLogger('rooms.RoomMedia');
 
 export class RoomMedia {
-  readonly #speakerObserver: Promise<types.ActiveSpeakerObserver>;
+  /** Undefined if it could not be created: the call works without a dominant speaker. */
+  readonly #speakerObserver: Promise<types.ActiveSpeakerObserver | undefined>;
   #activeSpeaker: string | undefined;
 
   constructor(
@@ -21,16 +23,20 @@ export class RoomMedia {
     private readonly roster: Roster,
     private readonly context: RoomContext,
   ) {
-    this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 });
-    this.#speakerObserver.then(
-      (observer) =>
+    this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 }).then(
+      (observer) => {
         observer.on('dominantspeaker', ({ producer }) => {
           const peerId = (producer.appData as Partial<ProducerAppData>).peerId;
           if (!peerId) return;
           this.#activeSpeaker = peerId;
           roster.broadcast('activeSpeaker', { peerId });
-        }),
-      (error: unknown) => log.warn({ err: error }, 'no active speaker observer for this room'),
+        });
+        return observer;
+      },
+      (error: unknown) => {
+        log.warn({ err: error }, 'no active speaker observer for this room');
+        return undefined;
+      },
     );
   }
 
@@ -46,13 +52,15 @@ export class RoomMedia {
     const listen = { ip: network.listenIp, announcedAddress: network.announcedAddress, portRange };
     const transport = await peer.createTransport(
       () =>
-        this.router.createWebRtcTransport({
-          listenInfos: [
-            { protocol: 'udp', ...listen },
-            { protocol: 'tcp', ...listen },
-          ],
-          preferUdp: true,
-        }),
+        media('create a transport', () =>
+          this.router.createWebRtcTransport({
+            listenInfos: [
+              { protocol: 'udp', ...listen },
+              { protocol: 'tcp', ...listen },
+            ],
+            preferUdp: true,
+          }),
+        ),
       () => transportsPerUser.reserve(peer.userId),
     );
     return {
@@ -64,7 +72,8 @@ export class RoomMedia {
   }
 
   async connectTransport(peer: Peer, request: RequestOf<'connectTransport'>): Promise<ResponseOf<'connectTransport'>> {
-    await peer.transport(request.transportId).connect({ dtlsParameters: request.dtlsParameters });
+    const transport = peer.transport(request.transportId);
+    await media('connect the transport', () => transport.connect({ dtlsParameters: request.dtlsParameters }));
     return {};
   }
 
@@ -73,11 +82,15 @@ export class RoomMedia {
     const transport = peer.transport(request.transportId);
     const appData: ProducerAppData = { peerId: peer.id, source: request.source };
     const producer = await peer.createProducer(() =>
-      transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
+      media('send this stream', () =>
+        transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData }),
+      ),
     );
     this.context.hooks.onProducer?.(this.router, producer);
     if (request.source === 'microphone') {
-      await (await this.#speakerObserver).addProducer({ producerId: producer.id });
+      const observer = await this.#speakerObserver;
+      // Fails if the client closed the producer meanwhile.
+      if (observer) await media('watch this microphone', () => observer.addProducer({ producerId: producer.id }));
     }
     this.roster.broadcast('producerAdded', describeProducer(producer), peer);
     return { producerId: producer.id };
@@ -95,21 +108,25 @@ export class RoomMedia {
     // Created paused: the client resumes once its consumer exists, so the
     // keyframe it needs is not sent before it can be decoded.
     const consumer = await peer.createConsumer(() =>
-      transport.consume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities, paused: true }),
+      media('receive this stream', () =>
+        transport.consume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities, paused: true }),
+      ),
     );
-    return {
-      consumerId: consumer.id,
-      producerId: producer.id,
-      kind: consumer.kind,
-      rtpParameters: RtpParametersSchema.parse(consumer.rtpParameters),
-    };
+    // mediasoup types these loosely; our schema is the contract. A mismatch is
+    // the server's problem (reported as internal), and must not leave the consumer behind.
+    const rtpParameters = RtpParametersSchema.safeParse(consumer.rtpParameters);
+    if (!rtpParameters.success) {
+      consumer.close();
+      throw rtpParameters.error;
+    }
+    return { consumerId: consumer.id, producerId: producer.id, kind: consumer.kind, rtpParameters: rtpParameters.data };
   }
 
   /** Pauses or resumes one of `owner`'s producers and tells everyone. */
   async setPaused(owner: Peer, producerId: string, paused: boolean): Promise<void> {
     const producer = owner.producer(producerId);
-    if (paused) await producer.pause();
-    else await producer.resume();
+    if (paused) await media('pause this stream', () => producer.pause());
+    else await media('resume this stream', () => producer.resume());
     this.roster.broadcast('producerPaused', { producerId, paused });
   }
 
@@ -118,23 +135,26 @@ export class RoomMedia {
     request: RequestOf<'setPreferredLayers'>,
   ): Promise<ResponseOf<'setPreferredLayers'>> {
     const consumer = peer.consumer(request.consumerId);
-    if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: request.spatialLayer });
+    if (consumer.type === 'simulcast')
+      await media('change the layer', () => consumer.setPreferredLayers({ spatialLayer: request.spatialLayer }));
     return {};
   }
 
   async restartIce(peer: Peer, request: RequestOf<'restartIce'>): Promise<ResponseOf<'restartIce'>> {
     this.roster.assertAdmitted(peer);
-    return { iceParameters: await peer.transport(request.transportId).restartIce() };
+    const transport = peer.transport(request.transportId);
+    return { iceParameters: await media('restart ICE', () => transport.restartIce()) };
   }
 
   async resumeConsumer(peer: Peer, request: RequestOf<'resumeConsumer'>): Promise<ResponseOf<'resumeConsumer'>> {
-    await peer.consumer(request.consumerId).resume();
+    const consumer = peer.consumer(request.consumerId);
+    await media('resume this stream', () => consumer.resume());
     return {};
   }
 
   async requestKeyFrame(peer: Peer, request: RequestOf<'requestKeyFrame'>): Promise<ResponseOf<'requestKeyFrame'>> {
     const consumer = peer.consumer(request.consumerId);
-    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    if (consumer.kind === 'video') await media('request a keyframe', () => consumer.requestKeyFrame());
     return {};
   }
 

@@ -4,4 +4,5 @@ export { Peer } from './Peer.js';
 export type { Notify, PeerLink } from './Outbox.js';
 export { RoomRegistry } from './RoomRegistry.js';
 export { defaultRoomTimings, limits, peerRateKindOf, type RoomTimings } from './limits.js';
-export { Quota } from './rateLimit.js';
+export { Quota, TokenBucket } from './rateLimit.js';
+export { MediaRequestError } from './mediaErrors.js';

@@ -15,6 +15,7 @@ import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
+import { RequestErrorLog } from './RequestErrorLog.js';
 
 const log = createLogger('signaling.SignalingSession');
 
@@ -34,6 +35,7 @@ type Handlers = {
 
 export class SignalingSession {
   #membership: { room: Room; peer: Peer } | undefined;
+  readonly #errors = new RequestErrorLog(log);
 
   constructor(
     private readonly socket: ParleySocket,
@@ -124,7 +126,7 @@ export class SignalingSession {
           outcome.afterReply();
         },
         (error: unknown) => {
-          if (!(error instanceof ClientError)) log.error({ err: error, request: name }, 'request failed');
+          this.#errors.report(name, error);
           reply({ ok: false, error: toWireError(error) });
         },
       );
