@@ -29,7 +29,7 @@ type State =
 
 export class Outbox {
   #state: State;
-  readonly #queue: ((notify: Notify) => void)[] = [];
+  #queue: { event: ServerEventName; deliver: (notify: Notify) => void }[] = [];
   #dropped = 0;
 
   constructor(link: PeerLink) {
@@ -45,7 +45,7 @@ export class Outbox {
     if (state.kind === 'attached') return state.link.notify(event, payload);
     // Anything else the away peer misses is part of the state its resume reply carries.
     if (state.kind === 'away' && !keptWhileAway.has(event)) return;
-    this.#queue.push((notify) => notify(event, payload));
+    this.#queue.push({ event, deliver: (notify) => notify(event, payload) });
     if (this.#queue.length > limits.outboxPerPeer) {
       this.#queue.shift();
       this.#dropped++;
@@ -54,6 +54,8 @@ export class Outbox {
 
   away(): void {
     this.#state = { kind: 'away' };
+    // Dropped between a resume and its reply: the next resume reply carries the rest again.
+    this.#queue = this.#queue.filter(({ event }) => keptWhileAway.has(event));
   }
 
   /**
@@ -69,12 +71,12 @@ export class Outbox {
 
   /**
    * Delivers what waited, in order, then sends straight out. Returns how many
-   * were dropped for want of room. Ignored unless `link` is the one resuming
-   * (a later resume, or a drop, took the peer since).
+   * were dropped for want of room, or undefined if `link` is no longer the
+   * one resuming (a later resume, or a drop, took the peer since).
    */
-  attach(link: PeerLink): number {
-    if (this.#state.kind !== 'resuming' || this.#state.link !== link) return 0;
-    for (const deliver of this.#queue.splice(0)) deliver(link.notify);
+  attach(link: PeerLink): number | undefined {
+    if (this.#state.kind !== 'resuming' || this.#state.link !== link) return undefined;
+    for (const { deliver } of this.#queue.splice(0)) deliver(link.notify);
     this.#state = { kind: 'attached', link };
     const dropped = this.#dropped;
     this.#dropped = 0;

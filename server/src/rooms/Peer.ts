@@ -114,6 +114,7 @@ export class Peer {
   /** After the resume reply: what waited, in order, then whatever is said from now on. */
   attach(link: PeerLink): void {
     const dropped = this.#outbox.attach(link);
+    if (dropped === undefined) return; // another socket took the peer meanwhile
     if (dropped > 0) log.info({ dropped }, 'E2EE boxes dropped while a peer was away (queue full)');
     // A host's mute sent to a dead socket was lost with it: say it again.
     for (const producerId of this.mutedByHost) this.notify('mutedByHost', { producerId });
