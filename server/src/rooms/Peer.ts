@@ -1,6 +1,8 @@
-// One participant's media state inside a room: its transports, producers and
-// consumers. The id is assigned by the server; nothing the client sends can
-// name another peer's objects, because every lookup goes through these maps.
+// One participant inside a room: its transports, producers and consumers, its
+// E2EE announcement, its rate limits and where its events go (Outbox). The id
+// is assigned by the server; nothing the client sends can name another peer's
+// objects, because every lookup goes through these maps, and the slots that
+// bound them are taken before the media worker is asked.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { E2eeAnnouncement, MediaSource } from '@parley/shared';
