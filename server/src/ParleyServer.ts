@@ -11,12 +11,12 @@ import { compareVersions, VersionSchemaSource } from '@parley/shared';
 import type { Config } from './config/index.js';
 import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader } from './http/index.js';
 import { createLogger } from './logging/index.js';
-import { RoomRegistry } from './rooms/index.js';
+import { defaultRoomTimings, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
 import { MediaTap, WorkerPool } from './sfu/index.js';
 import { IdentityKeys } from './e2ee/IdentityKeys.js';
-import { attachSignaling, type ParleyIo } from './signaling/index.js';
+import { attachSignaling, limitSockets, type ParleyIo } from './signaling/index.js';
 
 const log = createLogger('ParleyServer');
 
@@ -24,6 +24,9 @@ const ClientVersionSchema = z.object({ clientVersion: z.string().regex(VersionSc
 
 /** Signaling messages are small; a megabyte (socket.io's default) invites abuse. */
 const maxMessageBytes = 64 * 1024;
+
+/** Set in code, not in the environment: tests shorten the waits instead of sleeping through them. */
+export type ServerOptions = { roomTimings?: Partial<RoomTimings> };
 
 export class ParleyServer {
   #closed = false;
@@ -38,7 +41,7 @@ export class ParleyServer {
     private readonly tap: MediaTap | undefined,
   ) {}
 
-  static async create(config: Config): Promise<ParleyServer> {
+  static async create(config: Config, options: ServerOptions = {}): Promise<ParleyServer> {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const serverKey = await loadServerKey(config.dataDir);
     const store = await openDatabase(storeLocation(config.dataDir, config.databaseUrl));
@@ -55,10 +58,15 @@ export class ParleyServer {
       });
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
-      const rooms = new RoomRegistry(pool, config.media, {
-        rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
-        ...(tap ? { onProducer: tap.onProducer } : {}),
-      });
+      const rooms = new RoomRegistry(
+        pool,
+        config.media,
+        {
+          rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
+          ...(tap ? { onProducer: tap.onProducer } : {}),
+        },
+        { ...defaultRoomTimings, ...options.roomTimings },
+      );
       const http = createHttpServer(
         config.clientDir,
         () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
@@ -93,6 +101,8 @@ export class ParleyServer {
           (error: unknown) => next(error instanceof Error ? error : new Error('session check failed')),
         );
       });
+      // After the session check: how many sockets that session and its user hold.
+      io.use(limitSockets());
       // A session that ends (logout, revocation, password change, deletion,
       // expiry) takes its open sockets, and so its place in any call, with it.
       sessions.on('ended', (ended) => {

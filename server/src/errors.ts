@@ -27,6 +27,16 @@ export class LimitError extends ClientError {
   }
 }
 
+/** A token bucket ran dry: the client may try again shortly. */
+export class RateLimitError extends ClientError {
+  constructor(what: string, rate: { capacity: number; perSecond: number }) {
+    const steady =
+      rate.perSecond >= 1 ? `${Math.floor(rate.perSecond)} a second` : `${Math.floor(rate.perSecond * 60)} a minute`;
+    super('limit_reached', `too many ${what}: at most ${rate.capacity} at once, then ${steady}; try again shortly`);
+    this.name = 'RateLimitError';
+  }
+}
+
 export function toWireError(error: unknown): WireError {
   if (error instanceof ClientError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'internal error' };

@@ -5,55 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { clientVersion } from '@parley/shared';
 import type { ParleyServer } from '../src/ParleyServer.js';
-import { connectSocket, rawRequest, startTestServer, type TestSocket } from './support/startTestServer.js';
+import { callHelpers } from './support/calls.js';
+import { connectSocket, startTestServer } from './support/startTestServer.js';
 import { post, registerUser } from './support/users.js';
-
-type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string } };
 
 describe('signaling', () => {
   let server: ParleyServer;
-  let baseUrl: string;
-  const sockets: TestSocket[] = [];
-  /** A fresh user with an open socket. */
-  const connect = async () => {
-    const { cookie } = await registerUser(baseUrl);
-    const socket = await connectSocket(baseUrl, cookie);
-    sockets.push(socket);
-    return socket;
-  };
-  const request = (socket: TestSocket, event: string, payload: unknown) =>
-    rawRequest(socket, event, payload) as Promise<Reply>;
-  const next = (socket: TestSocket, event: string) =>
-    new Promise<unknown>((resolve) =>
-      (socket as unknown as { once: (e: string, l: (p: unknown) => void) => void }).once(event, resolve),
-    );
-  /** A host in a new room, and the room's id. */
-  const hostRoom = async () => {
-    const host = await connect();
-    const { data } = await request(host, 'createRoom', {});
-    const roomId = String(data?.roomId);
-    expect(await request(host, 'join', { roomId, displayName: 'Host' })).toMatchObject({
-      ok: true,
-      data: { status: 'admitted', isHost: true },
-    });
-    return { host, roomId };
-  };
-  /** A guest knocking on `roomId`, and the peer id the server gave it. */
-  const knock = async (roomId: string, host: TestSocket) => {
-    const guest = await connect();
-    const lobby = next(host, 'lobbyChanged');
-    const reply = await request(guest, 'join', { roomId, displayName: 'Guest' });
-    expect(reply).toMatchObject({ ok: true, data: { status: 'waiting' } });
-    const peerId = String(reply.data?.peerId);
-    expect(await lobby).toEqual({ waiting: [{ peerId, displayName: 'Guest' }] });
-    return { guest, peerId };
-  };
+  let baseUrl = '';
+  const call = callHelpers(() => baseUrl);
+  const { sockets, connect, request, next, hostRoom, knock } = call;
 
   beforeAll(async () => {
     ({ server, baseUrl } = await startTestServer());
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    call.closeAll();
     await server.close();
   });
 

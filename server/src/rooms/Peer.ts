@@ -1,45 +1,96 @@
-// One participant's media state inside a room: its transports, producers and
-// consumers. The id is assigned by the server; nothing the client sends can
-// name another peer's objects, because every lookup goes through these maps.
+// One participant inside a room: its transports, producers and consumers, its
+// E2EE announcement, its rate limits and where its events go (Outbox). The id
+// is assigned by the server; nothing the client sends can name another peer's
+// objects, because every lookup goes through these maps, and the slots that
+// bound them are taken before the media worker is asked.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { E2eeAnnouncement, MediaSource, ServerEventName, ServerEventOf } from '@parley/shared';
-import { LimitError, NotFoundError } from '../errors.js';
-import { limits } from './limits.js';
+import type { E2eeAnnouncement, MediaSource } from '@parley/shared';
+import { createLogger } from '../logging/index.js';
+import { ClientError, NotFoundError } from '../errors.js';
+import { limits, type PeerRateKind } from './limits.js';
+import { Quota, RateLimiter, reserveAll } from './rateLimit.js';
+import { Outbox, type Notify, type PeerLink } from './Outbox.js';
 
-export type Notify = <K extends ServerEventName>(event: K, payload: ServerEventOf<K>) => void;
+const log = createLogger('rooms.Peer');
 
 export type ProducerAppData = { peerId: string; source: MediaSource };
 
+/** What transports, producers and consumers have in common here. */
+type MediaObject = {
+  readonly id: string;
+  close(): void;
+  readonly observer: { once(event: 'close', listener: () => void): unknown };
+};
+
 export class Peer {
   readonly id = randomUUID();
-  /** Set by the room: hosts admit, remove and end; the room's creator is one. */
-  isHost = false;
-  /** Set by the room on admission: this peer's number in SFrame key ids. */
-  keySlot = 0;
   /** Microphones a host paused and the owner has not unmuted: told again after a resume. */
   readonly mutedByHost = new Set<string>();
-  /** This peer's public E2EE keys for the call, once announced. */
-  e2ee: E2eeAnnouncement | undefined;
+  /** Assigned once, on admission: this peer's number in SFrame key ids. */
+  #keySlot: number | undefined;
+  /**
+   * This peer's public E2EE keys for the call. Announced once and then fixed:
+   * receivers bind a peer id to one call key, so a second announcement could
+   * only be an attempt to swap keys mid-call. 'pending' while it is recorded.
+   */
+  #e2ee: E2eeAnnouncement | 'pending' | undefined;
+  /** Requests of each kind, charged by the room before they do anything. */
+  readonly rates = new RateLimiter<PeerRateKind>();
+  readonly #transportSlots = new Quota(limits.transportsPerPeer, 'transports per participant');
+  readonly #producerSlots = new Quota(limits.producersPerPeer, 'producers per participant');
+  readonly #consumerSlots = new Quota(limits.consumersPerPeer, 'consumers per participant');
   readonly #transports = new Map<string, types.WebRtcTransport>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
   readonly #resumeToken = randomBytes(32).toString('base64url');
-  #notify: Notify;
+  readonly #outbox: Outbox;
 
   constructor(
     /** From the session, never from the client. */
     readonly userId: string,
     /** Chosen for this call only; never stored. */
     readonly displayName: string,
-    notify: Notify,
+    link: PeerLink,
   ) {
-    this.#notify = notify;
+    this.#outbox = new Outbox(link);
   }
 
-  readonly notify: Notify = (event, payload) => this.#notify(event, payload);
+  readonly notify: Notify = (event, payload) => this.#outbox.send(event, payload);
+
+  get keySlot(): number {
+    if (this.#keySlot === undefined) throw new Error('a peer has a key slot only once admitted');
+    return this.#keySlot;
+  }
+
+  /** On admission, once: a peer's slot is part of its KIDs, which receivers check against it. */
+  assignKeySlot(slot: number): void {
+    if (this.#keySlot !== undefined) throw new Error('a peer is admitted once');
+    this.#keySlot = slot;
+  }
+
+  get e2ee(): E2eeAnnouncement | undefined {
+    return this.#e2ee === 'pending' ? undefined : this.#e2ee;
+  }
+
+  /** Reserves this peer's one announcement, before anything is awaited (parallel requests race). */
+  reserveAnnouncement(): void {
+    if (this.#e2ee !== undefined)
+      throw new ClientError('already_announced', 'You have already announced your keys for this call.');
+    this.#e2ee = 'pending';
+  }
+
+  /** The reserved announcement is recorded: from now on it is this peer's keys for the call. */
+  completeAnnouncement(announcement: E2eeAnnouncement): void {
+    this.#e2ee = announcement;
+  }
+
+  /** Recording failed (the database, not the client): the peer may try again. */
+  abandonAnnouncement(): void {
+    if (this.#e2ee === 'pending') this.#e2ee = undefined;
+  }
 
   get resumeToken(): string {
     return this.#resumeToken;
@@ -52,22 +103,39 @@ export class Peer {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** Sends this peer's events to a new socket (after a reconnect). */
-  rebind(notify: Notify): void {
-    this.#notify = notify;
+  /** The socket dropped: what the resume reply cannot carry waits for a resume. */
+  suspend(): void {
+    this.#outbox.away();
+  }
+
+  /** A new socket resumes this peer; its events wait until the reply is sent (`attach`). */
+  beginResume(link: PeerLink): void {
+    this.#outbox.resuming(link);
+  }
+
+  /** After the resume reply: what waited, in order, then whatever is said from now on. */
+  attach(link: PeerLink): void {
+    const dropped = this.#outbox.attach(link);
+    if (dropped === undefined) return; // another socket took the peer meanwhile
+    if (dropped > 0) log.info({ dropped }, 'E2EE boxes dropped while a peer was away (queue full)');
+    // A host's mute sent to a dead socket was lost with it: say it again.
+    for (const producerId of this.mutedByHost) this.notify('mutedByHost', { producerId });
   }
 
   get producers(): Iterable<types.Producer<ProducerAppData>> {
     return this.#producers.values();
   }
 
-  addTransport(transport: types.WebRtcTransport): void {
-    if (this.#transports.size >= limits.transportsPerPeer) {
-      transport.close();
-      throw new LimitError('transports per participant', limits.transportsPerPeer);
-    }
-    this.#transports.set(transport.id, transport);
-    transport.observer.once('close', () => this.#transports.delete(transport.id));
+  /**
+   * Creates a transport under a slot taken before the worker is asked, so
+   * parallel requests cannot overshoot; `perUser` takes the user's slot too.
+   */
+  createTransport(
+    create: () => Promise<types.WebRtcTransport>,
+    perUser: () => () => void,
+  ): Promise<types.WebRtcTransport> {
+    const release = reserveAll(() => this.#transportSlots.reserve(), perUser);
+    return this.#keep(this.#transports, release, create);
   }
 
   transport(id: string): types.WebRtcTransport {
@@ -76,9 +144,8 @@ export class Peer {
     return transport;
   }
 
-  assertCanProduce(): void {
-    if (this.#producers.size >= limits.producersPerPeer)
-      throw new LimitError('producers per participant', limits.producersPerPeer);
+  createProducer(create: () => Promise<types.Producer<ProducerAppData>>): Promise<types.Producer<ProducerAppData>> {
+    return this.#keep(this.#producers, this.#producerSlots.reserve(), create);
   }
 
   producer(id: string): types.Producer<ProducerAppData> {
@@ -87,27 +154,38 @@ export class Peer {
     return producer;
   }
 
-  addProducer(producer: types.Producer<ProducerAppData>): void {
-    this.#producers.set(producer.id, producer);
-    producer.observer.once('close', () => this.#producers.delete(producer.id));
-  }
-
-  assertCanConsume(): void {
-    if (this.#consumers.size >= limits.consumersPerPeer)
-      throw new LimitError('consumers per participant', limits.consumersPerPeer);
-  }
-
-  addConsumer(consumer: types.Consumer): void {
-    this.#consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+  async createConsumer(create: () => Promise<types.Consumer>): Promise<types.Consumer> {
+    const consumer = await this.#keep(this.#consumers, this.#consumerSlots.reserve(), create);
     // When the producer goes, mediasoup closes the consumer; tell the client.
     consumer.on('producerclose', () => this.notify('producerClosed', { producerId: consumer.producerId }));
+    return consumer;
   }
 
   consumer(id: string): types.Consumer {
     const consumer = this.#consumers.get(id);
     if (!consumer) throw new NotFoundError('consumer');
     return consumer;
+  }
+
+  /** Keeps a new media object until it closes, then frees its slot; one that arrives after we left is closed. */
+  async #keep<T extends MediaObject>(kept: Map<string, T>, release: () => void, create: () => Promise<T>): Promise<T> {
+    let object: T;
+    try {
+      object = await create();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    object.observer.once('close', () => {
+      kept.delete(object.id);
+      release();
+    });
+    if (this.#closed) {
+      object.close();
+      throw new ClientError('not_joined', 'you left the call');
+    }
+    kept.set(object.id, object);
+    return object;
   }
 
   /** Closing the transports closes their producers and consumers with them. */

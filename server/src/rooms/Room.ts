@@ -1,328 +1,168 @@
 // A call: one mediasoup router and the peers in it. Rooms live in memory only
 // and close when the last peer leaves; nothing about a call is written down.
+// This file is the call's lifecycle (join, leave, drop and resume, close);
+// host controls, media and the E2EE relay are their own modules, all reading
+// one roster.
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
-import {
-  RtpCapabilitiesSchema,
-  RtpParametersSchema,
-  type Admission,
-  type RequestOf,
-  type ResponseOf,
-} from '@parley/shared';
-import { ClientError, LimitError, NotFoundError } from '../errors.js';
+import { RtpCapabilitiesSchema, type Admission, type ResponseOf } from '@parley/shared';
+import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { limits } from './limits.js';
-import type { Notify, Peer, ProducerAppData } from './Peer.js';
-import type { MediaNetwork, RoomHooks } from './RoomOptions.js';
-import { describeParticipant, describeProducer, describeProducers } from './describe.js';
+import { describeProducers } from './describe.js';
+import { E2eeRelay } from './E2eeRelay.js';
+import { HostControls, type HostedRoom } from './HostControls.js';
+import { limits, peerRates, type PeerRateKind } from './limits.js';
+import type { PeerLink } from './Outbox.js';
+import type { Peer } from './Peer.js';
+import { RoomMedia } from './RoomMedia.js';
+import type { RoomContext } from './RoomOptions.js';
+import { Roster } from './Roster.js';
 
 const log = createLogger('rooms.Room');
 
 export type RoomEvents = { close: [] };
 
-/** A room nobody enters closes after this long. */
-const unusedRoomMs = 10 * 60_000;
+/** How long a call's size before a departure still counts for rate limits. */
+const recentSizeMs = 60_000;
 
-/** How long a peer whose socket dropped keeps its place (and its media) in the call. */
-export const reconnectGraceMs = 20_000;
-
-export class Room extends EventEmitter<RoomEvents> {
-  /** Peers in the call proper. */
-  readonly #peers = new Map<string, Peer>();
-  /** Peers waiting for a host to let them in. */
-  readonly #lobby = new Map<string, Peer>();
-  /** Users (not peers) who are hosts: the creator, and whoever a host appoints. */
-  readonly #hostUserIds: Set<string>;
-  #locked = false;
+export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
+  readonly roster: Roster;
+  readonly media: RoomMedia;
+  readonly host: HostControls;
+  readonly e2ee: E2eeRelay;
   #closed = false;
   #unusedTimer: NodeJS.Timeout | undefined;
-  readonly #speakerObserver: Promise<types.ActiveSpeakerObserver>;
-  #activeSpeaker: string | undefined;
   /** Peers whose socket dropped, with the timer that removes them. */
   readonly #suspended = new Map<string, NodeJS.Timeout>();
+  /** The call's size before its latest departures, remembered a while (see `#recentSize`). */
+  #peak = { size: 0, until: 0 };
 
   constructor(
     readonly id: string,
-    private readonly router: types.Router,
-    private readonly network: MediaNetwork,
-    hostUserId: string,
-    private readonly hooks: RoomHooks,
+    router: types.Router,
+    organiserId: string,
+    private readonly context: RoomContext,
   ) {
     super();
-    this.#hostUserIds = new Set([hostUserId]);
+    this.roster = new Roster(organiserId);
+    this.media = new RoomMedia(router, this.roster, context);
+    this.host = new HostControls(this);
+    this.e2ee = new E2eeRelay(this.roster, context.hooks);
     router.on('workerclose', () => {
       log.warn('media worker of a room died; closing the room');
       this.close();
     });
-    this.#unusedTimer = setTimeout(() => this.close(), unusedRoomMs);
+    this.#unusedTimer = setTimeout(() => this.close(), context.timings.unusedRoomMs);
     this.#unusedTimer.unref();
-    this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 });
-    this.#speakerObserver.then(
-      (observer) =>
-        observer.on('dominantspeaker', ({ producer }) => {
-          const peerId = (producer.appData as Partial<ProducerAppData>).peerId;
-          if (!peerId) return;
-          this.#activeSpeaker = peerId;
-          for (const peer of this.#peers.values()) peer.notify('activeSpeaker', { peerId });
-        }),
-      (error: unknown) => log.warn({ err: error }, 'no active speaker observer for this room'),
-    );
   }
 
   get peerCount(): number {
-    return this.#peers.size;
+    return this.roster.admitted.size;
   }
 
   /** Whether `peer` is still part of this room (in the call or in the lobby). */
   has(peer: Peer): boolean {
-    return this.#peers.get(peer.id) === peer || this.#lobby.get(peer.id) === peer;
+    return this.roster.has(peer);
   }
 
-  /** Hosts come straight in; everyone else waits in the lobby, unless the room is locked. */
+  /** Hosts come straight in; everyone else knocks (HostControls decides whether they may wait in the lobby). */
   join(peer: Peer): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
-    if (this.#peers.size + this.#lobby.size >= limits.peersPerRoom) {
+    if (this.roster.size >= limits.peersPerRoom) {
       throw new LimitError('participants per room', limits.peersPerRoom);
     }
-    if (this.#hostUserIds.has(peer.userId)) return { status: 'admitted', ...this.#admit(peer) };
-    if (this.#locked) throw new ClientError('room_locked', 'The host has locked this call.');
-    this.#lobby.set(peer.id, peer);
-    this.#notifyLobby();
+    if (this.roster.isHost(peer)) return { status: 'admitted', ...this.enter(peer) };
+    this.host.knock(peer);
     return { status: 'waiting', peerId: peer.id };
   }
 
-  admit(host: Peer, peerId: string): void {
-    this.#assertHost(host);
-    const guest = this.#lobby.get(peerId);
-    if (!guest) throw new NotFoundError('waiting participant');
-    this.#lobby.delete(peerId);
-    guest.notify('admitted', this.#admit(guest));
-    this.#notifyLobby();
+  /**
+   * Charges one request of `kind` to `peer`'s bucket, before the request does
+   * anything, refused or not: a flood costs the flooder. Some rates grow with
+   * the call, since legitimate key traffic does.
+   */
+  charge(peer: Peer, kind: PeerRateKind): void {
+    const { what, rate } = peerRates[kind];
+    const current = rate(Math.max(1, this.#recentSize() - 1));
+    if (!peer.rates.tryTake(kind, current)) throw new RateLimitError(what, current);
   }
 
-  deny(host: Peer, peerId: string): void {
-    this.#assertHost(host);
-    const guest = this.#lobby.get(peerId);
-    if (!guest) throw new NotFoundError('waiting participant');
-    this.#lobby.delete(peerId);
-    guest.notify('leftCall', { reason: 'denied' });
-    this.#notifyLobby();
-  }
-
-  removePeer(host: Peer, peerId: string): void {
-    this.#assertHost(host);
-    const target = this.#peers.get(peerId);
-    if (!target || target === host) throw new NotFoundError('participant');
-    target.notify('leftCall', { reason: 'removed' });
-    this.leave(target);
-  }
-
-  lock(host: Peer, locked: boolean): void {
-    this.#assertHost(host);
-    this.#locked = locked;
-    for (const peer of this.#peers.values()) peer.notify('roomLocked', { locked });
-  }
-
-  endCall(host: Peer): void {
-    this.#assertHost(host);
-    for (const peer of [...this.#peers.values(), ...this.#lobby.values()])
-      peer.notify('leftCall', { reason: 'ended_by_host' });
-    this.close();
-  }
-
-  mute(host: Peer, peerId: string): void {
-    this.#assertHost(host);
-    const target = this.#peers.get(peerId);
-    if (!target) throw new NotFoundError('participant');
-    for (const producer of target.producers) {
-      if (producer.appData.source !== 'microphone' || producer.paused) continue;
-      this.#setPaused(target, producer.id, true).then(
-        () => {
-          target.mutedByHost.add(producer.id);
-          target.notify('mutedByHost', { producerId: producer.id });
-        },
-        (error: unknown) => log.warn({ err: error }, 'could not pause a producer for a host mute'),
-      );
-    }
-  }
-
-  appointHost(host: Peer, peerId: string): void {
-    this.#assertHost(host);
-    const target = this.#peers.get(peerId);
-    if (!target) throw new NotFoundError('participant');
-    this.#hostUserIds.add(target.userId);
-    target.isHost = true;
-    const updated = describeParticipant(target);
-    for (const peer of this.#peers.values()) peer.notify('participantUpdated', updated);
-    this.#notifyLobby();
+  /**
+   * The call's size for rates: its largest in the last minute. Key rotations
+   * for a departure come after it, and after a mass departure there are many,
+   * so the allowance must not shrink with the call the moment people leave.
+   */
+  #recentSize(): number {
+    const current = this.roster.admitted.size;
+    return performance.now() <= this.#peak.until ? Math.max(current, this.#peak.size) : current;
   }
 
   /** Pauses or resumes one of `peer`'s own producers and tells everyone. */
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
-    this.#assertAdmitted(peer);
-    await this.#setPaused(peer, producerId, paused);
+    this.roster.assertAdmitted(peer);
+    await this.media.setPaused(peer, producerId, paused);
     if (!paused) peer.mutedByHost.delete(producerId);
-  }
-
-  async #setPaused(owner: Peer, producerId: string, paused: boolean): Promise<void> {
-    const producer = owner.producer(producerId);
-    if (paused) await producer.pause();
-    else await producer.resume();
-    for (const peer of this.#peers.values()) peer.notify('producerPaused', { producerId, paused });
   }
 
   /** The socket dropped: keep the peer for a grace period so it can resume. Lobby peers just leave. */
   suspend(peer: Peer): void {
-    if (this.#peers.get(peer.id) !== peer) return this.leave(peer);
+    if (!this.roster.isAdmitted(peer)) return this.leave(peer);
+    peer.suspend();
     clearTimeout(this.#suspended.get(peer.id));
-    const timer = setTimeout(() => this.leave(peer), reconnectGraceMs);
+    const timer = setTimeout(() => this.leave(peer), this.context.timings.reconnectGraceMs);
     timer.unref();
     this.#suspended.set(peer.id, timer);
   }
 
-  /** A reconnected socket takes back its peer: same user, right token, still in the call. */
-  resume(userId: string, peerId: string, resumeToken: string, notify: Notify): { peer: Peer; admission: Admission } {
-    const peer = this.#peers.get(peerId);
+  /**
+   * A reconnected socket takes back its peer: same user, right token, still in
+   * the call. The reply is the call's state now; the peer's events wait from
+   * now until the socket calls `peer.attach(link)` right after sending it.
+   */
+  resume(userId: string, peerId: string, resumeToken: string, link: PeerLink): { peer: Peer; admission: Admission } {
+    const peer = this.roster.admitted.get(peerId);
     if (!peer || peer.userId !== userId || !peer.ownsResumeToken(resumeToken))
       throw new NotFoundError('your place in this call');
     clearTimeout(this.#suspended.get(peerId));
     this.#suspended.delete(peerId);
-    peer.rebind(notify);
-    // A host's mute sent to the dead socket was lost with it: say it again.
-    for (const producerId of peer.mutedByHost) peer.notify('mutedByHost', { producerId });
-    const others = [...this.#peers.values()].filter((other) => other !== peer);
-    return { peer, admission: this.#describeFor(peer, others) };
+    peer.beginResume(link);
+    return { peer, admission: this.#describeFor(peer) };
   }
 
   leave(peer: Peer): void {
+    const { roster } = this;
     clearTimeout(this.#suspended.get(peer.id));
     this.#suspended.delete(peer.id);
-    if (this.#lobby.delete(peer.id)) {
-      this.#notifyLobby();
+    if (roster.waiting.get(peer.id) === peer) {
+      roster.waiting.delete(peer.id);
+      roster.notifyLobby();
       return;
     }
-    if (!this.#peers.delete(peer.id)) return;
+    if (!roster.isAdmitted(peer)) return;
+    const now = performance.now();
+    if (roster.admitted.size >= this.#peak.size || now > this.#peak.until)
+      this.#peak = { size: roster.admitted.size, until: now + recentSizeMs };
+    roster.admitted.delete(peer.id);
     peer.close();
-    for (const other of this.#peers.values()) other.notify('peerLeft', { peerId: peer.id });
-    if (this.#peers.size === 0) {
-      for (const waiting of this.#lobby.values()) waiting.notify('leftCall', { reason: 'room_closed' });
+    roster.broadcast('peerLeft', { peerId: peer.id });
+    if (roster.admitted.size === 0) {
+      for (const waiting of roster.waiting.values()) waiting.notify('leftCall', { reason: 'room_closed' });
       this.close();
     }
   }
 
-  async createTransport(peer: Peer): Promise<ResponseOf<'createTransport'>> {
-    this.#assertAdmitted(peer);
-    const portRange = { min: this.network.minPort, max: this.network.maxPort };
-    const listen = { ip: this.network.listenIp, announcedAddress: this.network.announcedAddress, portRange };
-    const transport = await this.router.createWebRtcTransport({
-      listenInfos: [
-        { protocol: 'udp', ...listen },
-        { protocol: 'tcp', ...listen },
-      ],
-      preferUdp: true,
-    });
-    peer.addTransport(transport);
-    return {
-      transportId: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
-    };
-  }
-
-  async connectTransport(peer: Peer, request: RequestOf<'connectTransport'>): Promise<ResponseOf<'connectTransport'>> {
-    await peer.transport(request.transportId).connect({ dtlsParameters: request.dtlsParameters });
-    return {};
-  }
-
-  async produce(peer: Peer, request: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
-    this.#assertAdmitted(peer);
-    peer.assertCanProduce();
-    const transport = peer.transport(request.transportId);
-    const appData: ProducerAppData = { peerId: peer.id, source: request.source };
-    const producer = await transport.produce({ kind: request.kind, rtpParameters: request.rtpParameters, appData });
-    peer.addProducer(producer);
-    this.hooks.onProducer?.(this.router, producer);
-    if (request.source === 'microphone') {
-      await (await this.#speakerObserver).addProducer({ producerId: producer.id });
-    }
-    const announcement = describeProducer(producer);
-    for (const other of this.#peers.values()) if (other !== peer) other.notify('producerAdded', announcement);
-    return { producerId: producer.id };
-  }
-
-  async consume(peer: Peer, request: RequestOf<'consume'>): Promise<ResponseOf<'consume'>> {
-    this.#assertAdmitted(peer);
-    peer.assertCanConsume();
-    const transport = peer.transport(request.transportId);
-    const producer = this.#findProducer(request.producerId);
-    if (producer.appData.peerId === peer.id)
-      throw new ClientError('invalid_message', 'cannot consume your own producer');
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities })) {
-      throw new ClientError('media_error', 'your browser cannot receive this stream');
-    }
-    // Created paused: the client resumes once its consumer exists, so the
-    // keyframe it needs is not sent before it can be decoded.
-    const consumer = await transport.consume({
-      producerId: producer.id,
-      rtpCapabilities: request.rtpCapabilities,
-      paused: true,
-    });
-    peer.addConsumer(consumer);
-    return {
-      consumerId: consumer.id,
-      producerId: producer.id,
-      kind: consumer.kind,
-      rtpParameters: RtpParametersSchema.parse(consumer.rtpParameters),
-    };
-  }
-
-  async setPreferredLayers(
-    peer: Peer,
-    request: RequestOf<'setPreferredLayers'>,
-  ): Promise<ResponseOf<'setPreferredLayers'>> {
-    const consumer = peer.consumer(request.consumerId);
-    if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer: request.spatialLayer });
-    return {};
-  }
-
-  async restartIce(peer: Peer, request: RequestOf<'restartIce'>): Promise<ResponseOf<'restartIce'>> {
-    this.#assertAdmitted(peer);
-    return { iceParameters: await peer.transport(request.transportId).restartIce() };
-  }
-
-  async resumeConsumer(peer: Peer, request: RequestOf<'resumeConsumer'>): Promise<ResponseOf<'resumeConsumer'>> {
-    await peer.consumer(request.consumerId).resume();
-    return {};
-  }
-
-  async requestKeyFrame(peer: Peer, request: RequestOf<'requestKeyFrame'>): Promise<ResponseOf<'requestKeyFrame'>> {
-    const consumer = peer.consumer(request.consumerId);
-    if (consumer.kind === 'video') await consumer.requestKeyFrame();
-    return {};
-  }
-
-  /**
-   * E2EE keys: public keys only, relayed as they are. Receivers check the
-   * signature themselves; the server records the identity key for the account.
-   */
-  async announceE2ee(peer: Peer, announcement: RequestOf<'announceE2ee'>): Promise<ResponseOf<'announceE2ee'>> {
-    this.#assertAdmitted(peer);
-    await this.hooks.rememberIdentityKey(peer.userId, announcement.identityKey);
-    const { identityKey, callKey, signature } = announcement;
-    peer.e2ee = { identityKey, callKey, signature };
-    for (const other of this.#peers.values())
-      if (other !== peer) other.notify('e2eeAnnounced', { ...peer.e2ee, peerId: peer.id });
-    return {};
-  }
-
-  /** An opaque box for one participant (sender keys, receipts): the server cannot open it. */
-  relayE2ee(peer: Peer, request: RequestOf<'relayE2ee'>): ResponseOf<'relayE2ee'> {
-    this.#assertAdmitted(peer);
-    const target = this.#peers.get(request.to);
-    if (!target || target === peer) throw new NotFoundError('participant');
-    target.notify('e2eeRelayed', { from: peer.id, box: request.box });
-    return {};
+  /** Into the call proper: a key slot, and everyone is told. */
+  enter(peer: Peer): Admission {
+    clearTimeout(this.#unusedTimer);
+    const others = [...this.roster.admitted.values()];
+    const taken = new Set(others.map((other) => other.keySlot));
+    let slot = 0;
+    while (taken.has(slot)) slot++;
+    peer.assignKeySlot(slot);
+    this.roster.admitted.set(peer.id, peer);
+    this.roster.broadcast('participantJoined', this.roster.describe(peer), peer);
+    return this.#describeFor(peer);
   }
 
   close(): void {
@@ -330,61 +170,27 @@ export class Room extends EventEmitter<RoomEvents> {
     this.#closed = true;
     clearTimeout(this.#unusedTimer);
     for (const timer of this.#suspended.values()) clearTimeout(timer);
-    for (const peer of this.#peers.values()) peer.close();
-    this.#peers.clear();
-    this.#lobby.clear();
-    this.router.close();
+    for (const peer of this.roster.admitted.values()) peer.close();
+    this.roster.admitted.clear();
+    this.roster.waiting.clear();
+    this.media.close();
     this.emit('close');
   }
 
-  #admit(peer: Peer): Admission {
-    clearTimeout(this.#unusedTimer);
-    peer.isHost = this.#hostUserIds.has(peer.userId);
-    const others = [...this.#peers.values()];
-    const taken = new Set(others.map((other) => other.keySlot));
-    let slot = 0;
-    while (taken.has(slot)) slot++;
-    peer.keySlot = slot;
-    this.#peers.set(peer.id, peer);
-    const joined = describeParticipant(peer);
-    for (const other of others) other.notify('participantJoined', joined);
-    return this.#describeFor(peer, others);
-  }
-
-  #describeFor(peer: Peer, others: Peer[]): Admission {
+  #describeFor(peer: Peer): Admission {
+    const others = this.roster.others(peer);
     return {
       peerId: peer.id,
-      isHost: peer.isHost,
+      isHost: this.roster.isHost(peer),
       accountId: peer.userId,
       keySlot: peer.keySlot,
       // mediasoup types codec parameters loosely; our schema is the contract.
-      routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.router.rtpCapabilities),
+      routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.media.router.rtpCapabilities),
       producers: others.flatMap(describeProducers),
-      participants: others.map(describeParticipant),
-      activeSpeaker: this.#activeSpeaker && this.#peers.has(this.#activeSpeaker) ? this.#activeSpeaker : undefined,
+      participants: others.map((other) => this.roster.describe(other)),
+      activeSpeaker: this.media.activeSpeaker,
       resumeToken: peer.resumeToken,
-      iceServers: this.network.iceServers,
+      iceServers: this.context.network.iceServers,
     };
-  }
-
-  #notifyLobby(): void {
-    const waiting = [...this.#lobby.values()].map((p) => ({ peerId: p.id, displayName: p.displayName }));
-    for (const peer of this.#peers.values()) if (peer.isHost) peer.notify('lobbyChanged', { waiting });
-  }
-
-  #assertHost(peer: Peer): void {
-    if (this.#peers.get(peer.id) !== peer || !peer.isHost)
-      throw new ClientError('not_host', 'Only a host can do that.');
-  }
-
-  #assertAdmitted(peer: Peer): void {
-    if (this.#peers.get(peer.id) !== peer) throw new ClientError('not_admitted', 'Wait until a host lets you in.');
-  }
-
-  #findProducer(producerId: string): types.Producer<ProducerAppData> {
-    for (const peer of this.#peers.values()) {
-      for (const producer of peer.producers) if (producer.id === producerId) return producer;
-    }
-    throw new NotFoundError('producer');
   }
 }

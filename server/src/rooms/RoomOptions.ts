@@ -1,7 +1,9 @@
 // What a room is given from outside the call: how media reaches browsers,
 // and hooks into the rest of the server.
 import type { types } from 'mediasoup';
+import type { RoomTimings } from './limits.js';
 import type { ProducerAppData } from './Peer.js';
+import type { Quota } from './rateLimit.js';
 
 export type MediaNetwork = {
   /** Handed to browsers as-is: TURN relays, if the operator configured any. */
@@ -18,4 +20,13 @@ export type RoomHooks = {
   rememberIdentityKey(userId: string, publicKey: string): Promise<void>;
   /** Test-only media tap (PARLEY_TEST_MEDIA_TAP): sees every new producer. */
   onProducer?: (router: types.Router, producer: types.Producer<ProducerAppData>) => void;
+};
+
+/** What every room of a server shares: the network, the hooks, timings and per-user quotas across rooms. */
+export type RoomContext = {
+  network: MediaNetwork;
+  hooks: RoomHooks;
+  timings: RoomTimings;
+  /** Media transports per user, across all their calls (each binds ports from the media range). */
+  transportsPerUser: Quota;
 };

@@ -13,11 +13,12 @@ export function describeProducer(producer: types.Producer<ProducerAppData>): Rem
   };
 }
 
-export function describeParticipant(peer: Peer): Participant {
+/** `isHost` comes from the room's roster: host rights belong to users, not peers. */
+export function describeParticipant(peer: Peer, isHost: boolean): Participant {
   return {
     peerId: peer.id,
     displayName: peer.displayName,
-    isHost: peer.isHost,
+    isHost,
     accountId: peer.userId,
     keySlot: peer.keySlot,
     ...(peer.e2ee ? { e2ee: peer.e2ee } : {}),

@@ -13,17 +13,29 @@ import {
 } from '@parley/shared';
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { Peer, type Notify, type Room, type RoomRegistry } from '../rooms/index.js';
+import { Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
+import { RequestErrorLog } from './RequestErrorLog.js';
 
 const log = createLogger('signaling.SignalingSession');
 
 export type ParleySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-type Handlers = { [K in ClientRequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
+/** A reply, and what must happen right after it is sent (events that must not overtake it). */
+class ReplyFirst<T> {
+  constructor(
+    readonly data: T,
+    readonly afterReply: () => void,
+  ) {}
+}
+
+type Handlers = {
+  [K in ClientRequestName]: (request: RequestOf<K>) => Promise<ResponseOf<K> | ReplyFirst<ResponseOf<K>>>;
+};
 
 export class SignalingSession {
   #membership: { room: Room; peer: Peer } | undefined;
+  readonly #errors = new RequestErrorLog(log);
 
   constructor(
     private readonly socket: ParleySocket,
@@ -33,28 +45,29 @@ export class SignalingSession {
       createRoom: () => this.#createRoom(),
       join: (request) => this.#join(request),
       resume: (request) => this.#resume(request),
-      admit: (request) => this.#joined(async ({ room, peer }) => (room.admit(peer, request.peerId), {})),
-      deny: (request) => this.#joined(async ({ room, peer }) => (room.deny(peer, request.peerId), {})),
-      removePeer: (request) => this.#joined(async ({ room, peer }) => (room.removePeer(peer, request.peerId), {})),
-      lockRoom: (request) => this.#joined(async ({ room, peer }) => (room.lock(peer, request.locked), {})),
-      endCall: () => this.#joined(async ({ room, peer }) => (room.endCall(peer), {})),
-      muteParticipant: (request) => this.#joined(async ({ room, peer }) => (room.mute(peer, request.peerId), {})),
-      appointHost: (request) => this.#joined(async ({ room, peer }) => (room.appointHost(peer, request.peerId), {})),
+      admit: (request) => this.#joined(async ({ room, peer }) => (room.host.admit(peer, request.peerId), {})),
+      deny: (request) => this.#joined(async ({ room, peer }) => (room.host.deny(peer, request.peerId), {})),
+      removePeer: (request) => this.#joined(async ({ room, peer }) => (room.host.removePeer(peer, request.peerId), {})),
+      lockRoom: (request) => this.#joined(async ({ room, peer }) => (room.host.lock(peer, request.locked), {})),
+      endCall: () => this.#joined(async ({ room, peer }) => (room.host.endCall(peer), {})),
+      muteParticipant: (request) => this.#joined(async ({ room, peer }) => (room.host.mute(peer, request.peerId), {})),
+      appointHost: (request) =>
+        this.#joined(async ({ room, peer }) => (room.host.appointHost(peer, request.peerId), {})),
       pauseProducer: (request) =>
         this.#joined(async ({ room, peer }) => (await room.setProducerPaused(peer, request.producerId, true), {})),
-      setPreferredLayers: (request) => this.#joined(({ room, peer }) => room.setPreferredLayers(peer, request)),
-      restartIce: (request) => this.#joined(({ room, peer }) => room.restartIce(peer, request)),
-      closeProducer: (request) => this.#joined(async ({ peer }) => (peer.producer(request.producerId).close(), {})),
       resumeProducer: (request) =>
         this.#joined(async ({ room, peer }) => (await room.setProducerPaused(peer, request.producerId, false), {})),
-      createTransport: () => this.#joined(({ room, peer }) => room.createTransport(peer)),
-      connectTransport: (request) => this.#joined(({ room, peer }) => room.connectTransport(peer, request)),
-      produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),
-      consume: (request) => this.#joined(({ room, peer }) => room.consume(peer, request)),
-      resumeConsumer: (request) => this.#joined(({ room, peer }) => room.resumeConsumer(peer, request)),
-      requestKeyFrame: (request) => this.#joined(({ room, peer }) => room.requestKeyFrame(peer, request)),
-      announceE2ee: (request) => this.#joined(({ room, peer }) => room.announceE2ee(peer, request)),
-      relayE2ee: (request) => this.#joined(async ({ room, peer }) => room.relayE2ee(peer, request)),
+      closeProducer: (request) => this.#joined(async ({ peer }) => (peer.producer(request.producerId).close(), {})),
+      setPreferredLayers: (request) => this.#joined(({ room, peer }) => room.media.setPreferredLayers(peer, request)),
+      restartIce: (request) => this.#joined(({ room, peer }) => room.media.restartIce(peer, request)),
+      createTransport: () => this.#joined(({ room, peer }) => room.media.createTransport(peer)),
+      connectTransport: (request) => this.#joined(({ room, peer }) => room.media.connectTransport(peer, request)),
+      produce: (request) => this.#joined(({ room, peer }) => room.media.produce(peer, request)),
+      consume: (request) => this.#joined(({ room, peer }) => room.media.consume(peer, request)),
+      resumeConsumer: (request) => this.#joined(({ room, peer }) => room.media.resumeConsumer(peer, request)),
+      requestKeyFrame: (request) => this.#joined(({ room, peer }) => room.media.requestKeyFrame(peer, request)),
+      announceE2ee: (request) => this.#joined(({ room, peer }) => room.e2ee.announce(peer, request)),
+      relayE2ee: (request) => this.#joined(async ({ room, peer }) => room.e2ee.relay(peer, request)),
     };
     for (const name of Object.keys(clientRequests) as ClientRequestName[]) this.#register(name, handlers[name]);
     // A client that hangs up closes its socket itself: it leaves at once. Any
@@ -100,14 +113,30 @@ export class SignalingSession {
         });
         return;
       }
-      handle(parsed.data as RequestOf<K>).then(
-        (data) => reply({ ok: true, data }),
+      // An async function runs synchronously up to its first await: the charge
+      // and the handler's own reservations happen in the tick the request came.
+      const run = async () => {
+        this.#charge(name);
+        return handle(parsed.data as RequestOf<K>);
+      };
+      run().then(
+        (outcome) => {
+          if (!(outcome instanceof ReplyFirst)) return reply({ ok: true, data: outcome });
+          reply({ ok: true, data: outcome.data });
+          outcome.afterReply();
+        },
         (error: unknown) => {
-          if (!(error instanceof ClientError)) log.error({ err: error, request: name }, 'request failed');
+          this.#errors.report(name, error);
           reply({ ok: false, error: toWireError(error) });
         },
       );
     });
+  }
+
+  /** Charged before the request does anything, in the same tick it arrived (see limits.ts). */
+  #charge(name: ClientRequestName): void {
+    const kind = peerRateKindOf(name);
+    if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind);
   }
 
   async #createRoom(): Promise<ResponseOf<'createRoom'>> {
@@ -120,23 +149,35 @@ export class SignalingSession {
     if (this.#membership && !this.#membership.room.has(this.#membership.peer)) this.#membership = undefined;
     if (this.#membership) throw new ClientError('already_joined', 'already in a call');
     const room = this.rooms.get(request.roomId);
-    const peer = new Peer(this.socket.data.userId, request.displayName, this.#notify);
+    const peer = new Peer(this.socket.data.userId, request.displayName, this.#link);
     const response = room.join(peer);
     this.#membership = { room, peer };
     return response;
   }
 
-  async #resume(request: RequestOf<'resume'>): Promise<ResponseOf<'resume'>> {
+  async #resume(request: RequestOf<'resume'>): Promise<ReplyFirst<ResponseOf<'resume'>>> {
     if (this.#membership) throw new ClientError('already_joined', 'already in a call');
     const room = this.rooms.get(request.roomId);
-    const { peer, admission } = room.resume(this.socket.data.userId, request.peerId, request.resumeToken, this.#notify);
+    const { peer, admission } = room.resume(this.socket.data.userId, request.peerId, request.resumeToken, this.#link);
     this.#membership = { room, peer };
-    return admission;
+    // Boxes kept while the socket was away refer to the participants in the reply: they follow it.
+    return new ReplyFirst(admission, () => peer.attach(this.#link));
   }
 
-  readonly #notify: Notify = (event, payload) => {
-    const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
-    emit(event, payload);
+  /** This socket's hold on its peer. */
+  readonly #link: PeerLink = {
+    notify: (event, payload) => {
+      const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
+      emit(event, payload);
+    },
+    // A resume on another socket took our peer: forget it (our requests now
+    // get not_joined, our disconnect suspends nothing) and hang up, since a
+    // socket whose client reconnected elsewhere has nothing left to do.
+    detach: () => {
+      this.#membership = undefined;
+      log.debug('a resume on another socket took over this socket’s peer');
+      this.socket.disconnect(true);
+    },
   };
 
   async #joined<T>(action: (membership: { room: Room; peer: Peer }) => Promise<T>): Promise<T> {

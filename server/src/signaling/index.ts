@@ -1,1 +1,2 @@
 export { attachSignaling, type ParleyIo, type SocketData } from './attachSignaling.js';
+export { limitSockets } from './limitSockets.js';

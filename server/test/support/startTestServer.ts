@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { clientVersion, type ClientToServerEvents, type ServerToClientEvents } from '@parley/shared';
 import { loadConfig } from '../../src/config/index.js';
-import { ParleyServer } from '../../src/ParleyServer.js';
+import { ParleyServer, type ServerOptions } from '../../src/ParleyServer.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export async function startTestServer(
   env: Record<string, string> = {},
+  options: ServerOptions = {},
 ): Promise<{ server: ParleyServer; baseUrl: string; dataDir: string }> {
   const clientDir = mkdtempSync(join(tmpdir(), 'parley-client-'));
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>test</title>');
@@ -23,7 +24,7 @@ export async function startTestServer(
     PARLEY_DATA_DIR: dataDir,
     ...env,
   });
-  const server = await ParleyServer.create(config);
+  const server = await ParleyServer.create(config, options);
   return { server, baseUrl: `http://127.0.0.1:${server.port}`, dataDir };
 }
 

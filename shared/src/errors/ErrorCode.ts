@@ -7,7 +7,11 @@ export const errorCodes = [
   'already_joined',
   'not_admitted',
   'not_host',
+  /** A peer announces its E2EE keys once per call; a second announcement is refused. */
+  'already_announced',
   'room_locked',
+  /** Hosts turned this person away from this call twice: they may not knock on it again. */
+  'blocked',
   'not_found',
   'limit_reached',
   'media_error',

@@ -183,9 +183,17 @@ export const clientRequests = {
     request: z.object({ consumerId: ServerIdSchema }),
     response: z.object({}),
   },
-  /** Our E2EE keys for this call, relayed to everyone in it; the identity key is recorded under our account. */
+  /**
+   * Our E2EE keys for this call, relayed to everyone in it; the identity key is
+   * recorded under our account. Once per participant: a second announcement
+   * gets `already_announced` and changes nothing.
+   */
   announceE2ee: { request: E2eeAnnouncementSchema, response: z.object({}) },
-  /** An opaque, end-to-end encrypted message (libsodium box) for one participant: sender keys and their receipts. */
+  /**
+   * An opaque, end-to-end encrypted message (libsodium box) for one participant:
+   * sender keys and their receipts. Rate-limited per sender (`limit_reached`);
+   * kept for a participant whose socket dropped and delivered after its resume.
+   */
   relayE2ee: {
     request: z.object({ to: ServerIdSchema, box: z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/) }),
     response: z.object({}),

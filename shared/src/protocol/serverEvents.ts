@@ -24,7 +24,7 @@ export const serverEvents = {
   producerAdded: RemoteProducerSchema,
   producerClosed: z.object({ producerId: z.uuid() }),
   peerLeft: z.object({ peerId: z.uuid() }),
-  /** Someone announced (or renewed) their E2EE keys for this call. */
+  /** Someone announced their E2EE keys for this call: once per participant, never changed afterwards. */
   e2eeAnnounced: E2eeAnnouncementSchema.extend({ peerId: z.uuid() }),
   /** An opaque E2EE message from another participant. */
   e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
