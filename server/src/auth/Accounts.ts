@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { type Account, type AuthRequest, type AuthResponse } from '@parley/shared';
 import { checkPassword } from '@parley/shared/password-policy';
 import { ClientError } from '../errors.js';
+import { accountSummary, exportAccountData } from './accountData.js';
 import { coarseNowSeconds, type AccountEventKind, type Database } from '../store/index.js';
 import { hashPassword, prepareDecoy, verifyAgainstDecoy, verifyPassword } from './password.js';
 import { PendingStore } from './PendingStore.js';
@@ -123,88 +124,12 @@ export class Accounts {
     return { userId: pending.userId };
   }
 
-  async account(userId: string, currentSessionId: string): Promise<Account> {
-    const user = await this.db
-      .selectFrom('users')
-      .select(['username', 'created_at'])
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow();
-    const codes = await this.db
-      .selectFrom('recovery_codes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .executeTakeFirstOrThrow();
-    const events = await this.db
-      .selectFrom('account_events')
-      .select(['kind', 'at'])
-      .where('user_id', '=', userId)
-      .orderBy('at', 'desc')
-      .limit(50)
-      .execute();
-    const sessions = await this.sessions.list(userId);
-    return {
-      username: user.username,
-      createdAt: user.created_at,
-      recoveryCodesLeft: Number(codes.n),
-      sessions: sessions.map((s) => ({
-        id: s.id,
-        createdAt: s.createdAt,
-        lastActiveAt: s.lastActiveAt,
-        current: s.id === currentSessionId,
-      })),
-      events,
-    };
+  account(userId: string, currentSessionId: string): Promise<Account> {
+    return accountSummary(this.db, this.sessions, userId, currentSessionId);
   }
 
-  /** Everything stored about the user, as JSON; secrets are described rather than handed out. */
-  async exportData(userId: string) {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-    const codes = await this.db
-      .selectFrom('recovery_codes')
-      .select('code_hash')
-      .where('user_id', '=', userId)
-      .execute();
-    const events = await this.db
-      .selectFrom('account_events')
-      .select(['kind', 'at'])
-      .where('user_id', '=', userId)
-      .orderBy('at')
-      .execute();
-    const sessions = await this.db
-      .selectFrom('sessions')
-      .select(['id', 'created_at', 'last_active_at', 'expires_at'])
-      .where('user_id', '=', userId)
-      .execute();
-    const identityKeys = await this.db
-      .selectFrom('identity_keys')
-      .select(['public_key', 'first_used_at', 'last_used_at'])
-      .where('user_id', '=', userId)
-      .execute();
-    return {
-      exportedAt: new Date().toISOString(),
-      note: 'Everything Parley stores about you. Times are Unix seconds. Nothing about your calls is ever stored.',
-      user: {
-        id: user.id,
-        username: user.username,
-        createdAt: user.created_at,
-        passwordHash: user.password_hash,
-        totpLastAcceptedStep: user.totp_last_step,
-        totpSecret: 'stored encrypted; left out of this file because anyone holding it could make your login codes',
-      },
-      recoveryCodeHashes: codes.map((c) => c.code_hash),
-      sessions: sessions.map((s) => ({
-        id: s.id,
-        createdAt: s.created_at,
-        lastActiveAt: s.last_active_at,
-        expiresAt: s.expires_at,
-      })),
-      events,
-      deviceIdentityKeys: identityKeys.map((k) => ({
-        publicKey: k.public_key,
-        firstUsedAt: k.first_used_at,
-        lastUsedAt: k.last_used_at,
-      })),
-    };
+  exportData(userId: string) {
+    return exportAccountData(this.db, userId);
   }
 
   async changePassword(userId: string, keepSessionId: string, request: AuthRequest<'changePassword'>): Promise<void> {
