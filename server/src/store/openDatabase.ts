@@ -39,7 +39,11 @@ export async function openDatabase(location: StoreLocation): Promise<Store> {
 
 function dialectFor(location: StoreLocation) {
   if (location.kind === 'postgres') {
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 10 }) });
+    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    // An idle connection that the server drops (a restart, an administrator)
+    // is replaced by the pool on next use; unheard, its error would end the process.
+    pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
+    return new PostgresDialect({ pool });
   }
   const sqlite = new SQLite(location.file);
   // WAL: readers do not block the writer, and a crash loses no committed write.
