@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { argon2Parameters, hashPassword, verifyPassword } from '../src/auth/password.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from '../src/auth/recoveryCodes.js';
 import { loadServerKey, ServerKeyError } from '../src/auth/serverKey.js';
-import { Throttle } from '../src/auth/throttle.js';
+import { Reservation, Throttle, ThrottledError } from '../src/auth/throttle.js';
 import { acceptTotp, newTotpSecret } from '../src/auth/totp.js';
 import argon2 from 'argon2';
 
@@ -75,27 +75,55 @@ describe('recovery codes', () => {
 });
 
 describe('throttle', () => {
-  it('allows a few failures, then backs off exponentially up to a ceiling, and forgets on success', () => {
+  it('allows a few attempts, then backs off exponentially up to a ceiling, and forgets on success', () => {
     let now = 0;
     const throttle = new Throttle(
-      { freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
+      { freeAttempts: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
       () => now,
     );
-    throttle.recordFailure('k');
-    throttle.recordFailure('k');
+    throttle.reserve('k');
+    throttle.reserve('k');
     expect(throttle.retryAfterMs('k')).toBe(0);
     const delays = [];
     for (let i = 0; i < 6; i++) {
-      throttle.recordFailure('k');
+      throttle.reserve('k');
       delays.push(throttle.retryAfterMs('k'));
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
     expect(throttle.retryAfterMs('other')).toBe(0);
     now += 8000;
     expect(throttle.retryAfterMs('k')).toBe(0);
-    throttle.recordFailure('k');
-    throttle.recordSuccess('k');
+    throttle.reserve('k');
+    throttle.forget('k');
     expect(throttle.retryAfterMs('k')).toBe(0);
+  });
+
+  it('gives back one attempt at a time, and reserves for several keys all or none', () => {
+    const now = 0;
+    const policy = { freeAttempts: 1, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 };
+    const account = new Throttle(policy, () => now);
+    const address = new Throttle(policy, () => now);
+    account.reserve('a');
+    account.reserve('a');
+    expect(account.retryAfterMs('a')).toBe(1000);
+    account.refund('a');
+    expect(account.retryAfterMs('a')).toBe(0);
+
+    const first = Reservation.take([
+      [account, 'a'],
+      [address, 'x'],
+    ]);
+    expect(() =>
+      Reservation.take([
+        [address, 'x'],
+        [account, 'a'],
+      ]),
+    ).toThrow(ThrottledError);
+    // The refused reservation took nothing from the address.
+    first.refund();
+    first.refund();
+    expect(address.retryAfterMs('x')).toBe(0);
+    expect(account.retryAfterMs('a')).toBe(0);
   });
 });
 

@@ -2,6 +2,9 @@
 // the account page's actions. Failures say as little as possible: every
 // login failure is the same "not right" message, and an unknown username
 // costs the same argon2 time as a wrong password.
+// Guessing is bounded whatever the concurrency: every password or code check
+// first reserves its attempt (per account, per client address, per pending
+// login) synchronously, before anything is awaited; see throttle.ts.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type Account, type AuthRequest, type AuthResponse } from '@parley/shared';
@@ -14,14 +17,16 @@ import { PendingStore } from './PendingStore.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from './recoveryCodes.js';
 import type { ServerKey } from './serverKey.js';
 import type { Sessions } from './sessions.js';
-import { accountThrottlePolicy, addressThrottlePolicy, Throttle } from './throttle.js';
+import { ExpiredError, InvalidCredentialsError } from './errors.js';
+import { accountThrottlePolicy, addressThrottlePolicy, Reservation, Throttle } from './throttle.js';
 import { acceptTotp, newTotpSecret, otpauthUri, qrCodeSvg } from './totp.js';
 
 type PendingEnrolment = { username: string; passwordHash: string; secret: string; attempts: number };
 type PendingLogin = { userId: string; username: string; attempts: number };
 
+/** Codes ever checked for one pending sign-up or login; then it must start again. */
 const maxCodeAttempts = 5;
-const notRight = () => new ClientError('invalid_credentials', 'The username, password or code is not right.');
+const loginExpired = () => new ExpiredError('This login expired or had too many wrong codes. Please start again.');
 
 export class Accounts {
   readonly #enrolments = new PendingStore<PendingEnrolment>(15 * 60_000, 10_000);
@@ -56,11 +61,13 @@ export class Accounts {
   /** Proves the authenticator works; only then is the account written down. */
   async confirmEnrolment({ enrolmentId, code }: AuthRequest<'confirmEnrolment'>) {
     const pending = this.#enrolments.get(enrolmentId);
-    if (!pending) throw new ClientError('expired', 'This sign-up expired. Please start again.');
+    if (!pending || pending.attempts >= maxCodeAttempts)
+      throw new ExpiredError('This sign-up expired or had too many wrong codes. Please start again.');
+    pending.attempts += 1; // counted before the check is awaited, so parallel codes cannot all be tried
     const step = await acceptTotp(pending.secret, code, 0);
     if (step === undefined) {
-      if (++pending.attempts >= maxCodeAttempts) this.#enrolments.delete(enrolmentId);
-      throw new ClientError('invalid_credentials', 'That code is not right. Check the time on your device.');
+      if (pending.attempts >= maxCodeAttempts) this.#enrolments.delete(enrolmentId);
+      throw new InvalidCredentialsError('That code is not right. Check the time on your device.');
     }
     const userId = randomUUID();
     const recoveryCodes = newRecoveryCodes();
@@ -92,35 +99,45 @@ export class Accounts {
 
   async startLogin({ username, password }: AuthRequest<'login'>, clientKey: string): Promise<AuthResponse<'login'>> {
     const keys = throttleKeys(username, clientKey);
-    this.#assertNotThrottled(keys);
-    const user = await this.#findUser(username);
-    if (!user) {
-      await verifyAgainstDecoy(password);
-      throw this.#fail(keys);
-    }
-    const check = await verifyPassword(user.password_hash, password);
-    if (!check.valid) throw this.#fail(keys);
-    if (check.rehash)
-      await this.db.updateTable('users').set({ password_hash: check.rehash }).where('id', '=', user.id).execute();
+    const reservation = this.#reserve(keys);
+    const user = await evaluated(reservation, async () => {
+      const found = await this.#findUser(username);
+      if (!found) {
+        await verifyAgainstDecoy(password);
+        throw new InvalidCredentialsError();
+      }
+      const check = await verifyPassword(found.password_hash, password);
+      if (!check.valid) throw new InvalidCredentialsError();
+      return { ...found, rehash: check.rehash };
+    });
+    if (user.rehash)
+      await this.db.updateTable('users').set({ password_hash: user.rehash }).where('id', '=', user.id).execute();
     return { loginId: this.#logins.put({ userId: user.id, username: user.username, attempts: 0 }) };
   }
 
   /** The second step: a TOTP code for a new time step, or an unused recovery code. */
   async finishLogin(request: AuthRequest<'secondFactor'>, clientKey: string): Promise<{ userId: string }> {
     const pending = this.#logins.get(request.loginId);
-    if (!pending) throw notRight();
+    if (!pending || pending.attempts >= maxCodeAttempts) throw loginExpired();
     const keys = throttleKeys(pending.username, clientKey);
-    this.#assertNotThrottled(keys);
-    const accepted =
-      'code' in request
-        ? await this.#acceptCode(pending.userId, request.code)
-        : await this.#useRecoveryCode(pending.userId, request.recoveryCode);
-    if (!accepted) {
-      if (++pending.attempts >= maxCodeAttempts) this.#logins.delete(request.loginId);
-      throw this.#fail(keys);
+    const reservation = this.#reserve(keys);
+    pending.attempts += 1; // this login's own attempt, taken with the others before anything is awaited
+    try {
+      await evaluated(reservation, async () => {
+        const accepted =
+          'code' in request
+            ? await this.#acceptCode(pending.userId, request.code)
+            : await this.#useRecoveryCode(pending.userId, request.recoveryCode);
+        if (!accepted) throw new InvalidCredentialsError();
+      });
+    } catch (error) {
+      if (!(error instanceof InvalidCredentialsError))
+        pending.attempts -= 1; // never checked
+      else if (pending.attempts >= maxCodeAttempts) this.#logins.delete(request.loginId);
+      throw error;
     }
     this.#logins.delete(request.loginId);
-    this.#accountThrottle.recordSuccess(keys.account);
+    this.#accountThrottle.forget(keys.account); // both factors right: the account starts afresh
     return { userId: pending.userId };
   }
 
@@ -221,35 +238,42 @@ export class Accounts {
   }
 
   async #reauthenticate(userId: string, password: string) {
-    const keys: ThrottleKeys = { account: `id:${userId}` };
-    this.#assertNotThrottled(keys);
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-    const check = await verifyPassword(user.password_hash, password);
-    if (!check.valid) {
-      this.#accountThrottle.recordFailure(keys.account);
-      throw new ClientError('invalid_credentials', 'That password is not right.');
-    }
-    return user;
+    const reservation = Reservation.take([[this.#accountThrottle, `id:${userId}`]]);
+    return evaluated(reservation, async () => {
+      const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+      const check = await verifyPassword(user.password_hash, password);
+      if (!check.valid) throw new InvalidCredentialsError('That password is not right.');
+      return user;
+    });
   }
 
-  #assertNotThrottled(keys: ThrottleKeys): void {
-    const waitMs = Math.max(
-      this.#accountThrottle.retryAfterMs(keys.account),
-      keys.address ? this.#addressThrottle.retryAfterMs(keys.address) : 0,
-    );
-    if (waitMs > 0)
-      throw new ClientError('throttled', `Too many attempts. Try again in ${Math.ceil(waitMs / 1000)} s.`);
-  }
-
-  #fail(keys: ThrottleKeys): ClientError {
-    this.#accountThrottle.recordFailure(keys.account);
-    if (keys.address) this.#addressThrottle.recordFailure(keys.address);
-    return notRight();
+  /** One attempt for the account and for the client address, taken before anything is awaited. */
+  #reserve(keys: ThrottleKeys): Reservation {
+    return Reservation.take([
+      [this.#accountThrottle, keys.account],
+      [this.#addressThrottle, keys.address],
+    ]);
   }
 }
 
-type ThrottleKeys = { account: string; address?: string };
+type ThrottleKeys = { account: string; address: string };
 
 function throttleKeys(username: string, clientKey: string): ThrottleKeys {
   return { account: `user:${username.normalize('NFKC').trim().toLowerCase()}`, address: clientKey };
+}
+
+/**
+ * Runs a check under its reservation. A wrong answer keeps the attempt
+ * counted; a right one gives it back, and so does a check that never ran
+ * (the server was busy, the database failed): only guesses count.
+ */
+async function evaluated<T>(reservation: Reservation, check: () => Promise<T>): Promise<T> {
+  try {
+    const result = await check();
+    reservation.refund();
+    return result;
+  } catch (error) {
+    if (!(error instanceof InvalidCredentialsError)) reservation.refund();
+    throw error;
+  }
 }

@@ -47,3 +47,31 @@ export async function registerUser(baseUrl: string, name?: string): Promise<Test
   const { recoveryCodes } = (await confirmed.json()) as { recoveryCodes: string[] };
   return { username, password, totpSecret, cookie: sessionCookieOf(confirmed), recoveryCodes, registeredAt };
 }
+
+/** The password step of a login; the body holds { loginId } when it succeeds. */
+export function startLogin(baseUrl: string, username: string, password: string, headers: Record<string, string> = {}) {
+  return fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl, ...headers },
+    body: JSON.stringify({ username, password }),
+  });
+}
+
+/** A login id for `user`, after the right password. */
+export async function loginIdFor(baseUrl: string, user: TestUser): Promise<string> {
+  const response = await startLogin(baseUrl, user.username, user.password);
+  if (!response.ok) throw new Error(`password step failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { loginId: string }).loginId;
+}
+
+/** Six-digit codes that are wrong for `secret` at any time step near now. */
+export async function wrongCodes(secret: string, count: number): Promise<string[]> {
+  const now = Date.now();
+  const near = new Set(await Promise.all([-60, -30, 0, 30, 60, 90].map((s) => totpCode(secret, now + s * 1000))));
+  const codes: string[] = [];
+  for (let n = 100_000; codes.length < count; n += 7_919) {
+    const code = String(n % 1_000_000).padStart(6, '0');
+    if (!near.has(code)) codes.push(code);
+  }
+  return codes;
+}
