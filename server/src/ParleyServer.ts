@@ -9,7 +9,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import { z } from 'zod';
 import { compareVersions, VersionSchemaSource } from '@parley/shared';
 import type { Config } from './config/index.js';
-import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader } from './http/index.js';
+import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader, trustProxies } from './http/index.js';
 import { createLogger } from './logging/index.js';
 import { RoomRegistry } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
@@ -49,10 +49,12 @@ export class ParleyServer {
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
       const accounts = new Accounts(store.db, serverKey, sessions);
-      const api = authRoutes(accounts, sessions, {
-        secure: config.sessions.secureCookies,
-        maxAgeSeconds: config.sessions.absoluteSeconds,
-      });
+      const api = authRoutes(
+        accounts,
+        sessions,
+        { secure: config.sessions.secureCookies, maxAgeSeconds: config.sessions.absoluteSeconds },
+        trustProxies(config.http.trustedProxies),
+      );
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
       const rooms = new RoomRegistry(pool, config.media, {

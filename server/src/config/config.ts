@@ -5,12 +5,19 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clientVersion, compareVersions, VersionSchemaSource } from '@parley/shared';
+import { isProxyEntry } from '../http/clientAddress.js';
 import { LogLevelSchema } from '../logging/index.js';
 
 const defaultClientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
 const port = z.coerce.number().int().min(0).max(65535);
 const ipAddress = z.union([z.ipv4(), z.ipv6()]);
+const commaSeparated = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
+);
 
 const EnvSchema = z
   .object({
@@ -39,15 +46,15 @@ const EnvSchema = z
     PARLEY_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** Set when Parley is served over HTTPS (behind a TLS proxy): cookies get the Secure flag. */
     PARLEY_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+    /**
+     * Reverse proxies in front of Parley (IP addresses or CIDR ranges, comma-separated):
+     * their X-Forwarded-For is believed. Empty: the direct peer is the client.
+     */
+    PARLEY_TRUSTED_PROXIES: commaSeparated
+      .pipe(z.array(z.string().refine(isProxyEntry, 'entries are IP addresses or CIDR ranges, like 10.0.0.0/8')))
+      .default([]),
     /** Optional TURN relay for browsers behind strict firewalls: comma-separated turn:/turns: URLs. */
-    PARLEY_TURN_URLS: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((url) => url.trim())
-          .filter(Boolean),
-      )
+    PARLEY_TURN_URLS: commaSeparated
       .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'TURN URLs start with turn: or turns:')).max(8))
       .default([]),
     PARLEY_TURN_USERNAME: z.string().max(256).optional(),
@@ -69,7 +76,7 @@ const EnvSchema = z
   });
 
 export type Config = {
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustedProxies: string[] };
   dataDir: string;
   clientDir: string;
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
@@ -101,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
-    http: { host: e.PARLEY_HOST, port: e.PARLEY_PORT },
+    http: { host: e.PARLEY_HOST, port: e.PARLEY_PORT, trustedProxies: e.PARLEY_TRUSTED_PROXIES },
     dataDir: resolve(e.PARLEY_DATA_DIR),
     clientDir: resolve(e.PARLEY_CLIENT_DIR),
     logLevel: e.PARLEY_LOG_LEVEL,

@@ -1,5 +1,13 @@
 export { createHttpServer, type ApiHandler, type Health } from './createHttpServer.js';
 export { authRoutes } from './api/authRoutes.js';
+export {
+  addressKey,
+  clientAddress,
+  clientKey,
+  fromTrustedProxy,
+  trustProxies,
+  type ProxyTrust,
+} from './clientAddress.js';
 export { sessionTokenFromHeader } from './api/sessionCookie.js';
 export { isSameOrigin } from './sameOrigin.js';
 export { securityHeaders } from './securityHeaders.js';

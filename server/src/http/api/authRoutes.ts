@@ -8,6 +8,7 @@ import { authApi } from '@parley/shared';
 import type { Accounts } from '../../auth/Accounts.js';
 import type { SessionRecord, Sessions } from '../../auth/sessions.js';
 import { ClientError } from '../../errors.js';
+import { clientKey as clientKeyOf, type ProxyTrust } from '../clientAddress.js';
 import { isSameOrigin } from '../sameOrigin.js';
 import { respondWithError } from './errors.js';
 import { parseBody } from './parseBody.js';
@@ -15,12 +16,10 @@ import { clearSessionCookie, sessionTokenFrom, setSessionCookie, type CookiePoli
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { session: SessionRecord } };
 
-/** The client's address, for throttling in memory only: never stored, never logged. */
-function clientKey(c: Context<Env>): string {
-  return c.env.incoming.socket.remoteAddress ?? 'unknown';
-}
+export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: CookiePolicy, proxies: ProxyTrust) {
+  /** The client's throttling key, in memory only: never stored, never logged. */
+  const clientKey = (c: Context<Env>) => clientKeyOf(c.env.incoming, proxies);
 
-export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: CookiePolicy) {
   const app = new Hono<Env>().basePath('/api');
   app.onError(respondWithError);
   app.use(
