@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { argon2Parameters, hashPassword, verifyPassword } from '../src/auth/password.js';
+import { BusyError } from '../src/auth/errors.js';
+import { argon2Parameters, HashQueue, hashPassword, verifyPassword } from '../src/auth/password.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from '../src/auth/recoveryCodes.js';
 import { loadServerKey, ServerKeyError } from '../src/auth/serverKey.js';
 import { Reservation, Throttle, ThrottledError } from '../src/auth/throttle.js';
@@ -17,14 +18,14 @@ describe('argon2id', () => {
     expect(argon2Parameters.type).toBe(argon2.argon2id);
     expect(argon2Parameters.memoryCost).toBeGreaterThanOrEqual(19 * 1024);
     expect(argon2Parameters.timeCost).toBeGreaterThanOrEqual(2);
-    const hash = await hashPassword('violet tractor whispers');
+    const hash = await hashPassword('violet tractor whispers', 'login');
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect((await verifyPassword(hash, 'violet tractor whispers')).valid).toBe(true);
     expect((await verifyPassword(hash, 'violet tractor whisper')).valid).toBe(false);
   });
 
   it('verifies NFKC-equivalent spellings alike', async () => {
-    const hash = await hashPassword('café au lait pour deux');
+    const hash = await hashPassword('café au lait pour deux', 'login');
     expect((await verifyPassword(hash, 'cafe\u0301 au lait pour deux')).valid).toBe(true);
   });
 
@@ -39,6 +40,28 @@ describe('argon2id', () => {
     expect(check.valid).toBe(true);
     expect(check.rehash).toMatch(/m=19456,p=1,t=2/);
     expect((await verifyPassword(check.rehash ?? '', 'violet tractor whispers')).rehash).toBeUndefined();
+  });
+});
+
+describe('argon2 queue', () => {
+  it('runs logins before waiting sign-ups, bounds sign-ups on their own, and is busy only when full', async () => {
+    const queue = new HashQueue({ concurrency: 1, maxWaiting: 4, maxWaitingSignUps: 2 });
+    const done: string[] = [];
+    const hash = (name: string) => async () => {
+      await argon2.hash(name, argon2Parameters);
+      done.push(name);
+    };
+    const first = queue.run('signUp', hash('sign-up 1')); // runs at once
+    const waiting = [queue.run('signUp', hash('sign-up 2')), queue.run('signUp', hash('sign-up 3'))];
+    const refusedSignUp = queue.run('signUp', hash('sign-up 4'));
+    await expect(refusedSignUp).rejects.toThrow(BusyError);
+    await expect(refusedSignUp).rejects.toThrow(/too many sign-ups/);
+    // Logins still queue while sign-ups are refused, and overtake the waiting sign-ups.
+    waiting.push(queue.run('login', hash('login 1')), queue.run('login', hash('login 2')));
+    const overloaded = queue.run('login', hash('login 3'));
+    await expect(overloaded).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/too many logins/) });
+    await Promise.all([first, ...waiting]);
+    expect(done).toEqual(['sign-up 1', 'login 1', 'login 2', 'sign-up 2', 'sign-up 3']);
   });
 });
 

@@ -18,7 +18,13 @@ import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from './recovery
 import type { ServerKey } from './serverKey.js';
 import type { Sessions } from './sessions.js';
 import { ExpiredError, InvalidCredentialsError } from './errors.js';
-import { accountThrottlePolicy, addressThrottlePolicy, Reservation, Throttle } from './throttle.js';
+import {
+  accountThrottlePolicy,
+  addressThrottlePolicy,
+  Reservation,
+  signUpThrottlePolicy,
+  Throttle,
+} from './throttle.js';
 import { acceptTotp, newTotpSecret, otpauthUri, qrCodeSvg } from './totp.js';
 
 type PendingEnrolment = { username: string; passwordHash: string; secret: string; attempts: number };
@@ -33,6 +39,7 @@ export class Accounts {
   readonly #logins = new PendingStore<PendingLogin>(5 * 60_000, 10_000);
   readonly #accountThrottle = new Throttle(accountThrottlePolicy);
   readonly #addressThrottle = new Throttle(addressThrottlePolicy);
+  readonly #signUpThrottle = new Throttle(signUpThrottlePolicy);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,17 +50,29 @@ export class Accounts {
     prepareDecoy().catch(() => undefined);
   }
 
-  async startRegistration({ username, password }: AuthRequest<'register'>): Promise<AuthResponse<'register'>> {
-    const verdict = checkPassword(password, username);
-    if (!verdict.ok) throw new ClientError('weak_password', verdict.message);
-    if (await this.#findUser(username)) throw new ClientError('username_taken', 'That username is taken.');
+  async startRegistration(
+    { username, password }: AuthRequest<'register'>,
+    clientKey: string,
+  ): Promise<AuthResponse<'register'>> {
+    // Every sign-up counts, whatever its outcome: it costs a policy check
+    // (~10 ms of this thread) and a hash (~25 ms of a core), and its answer
+    // tells whether a username exists. The checks run in the hash queue's
+    // turn, so sign-ups turned away as busy cost nothing.
+    const reservation = Reservation.take([[this.#signUpThrottle, clientKey]]);
+    let passwordHash: string;
+    try {
+      passwordHash = await hashPassword(password, 'signUp', async () => {
+        const verdict = checkPassword(password, username);
+        if (!verdict.ok) throw new ClientError('weak_password', verdict.message);
+        if (await this.#findUser(username)) throw new ClientError('username_taken', 'That username is taken.');
+      });
+    } catch (error) {
+      // Every answer counts, "busy" too (a flood gains nothing from it); only a failure of ours does not.
+      if (!(error instanceof ClientError)) reservation.refund();
+      throw error;
+    }
     const secret = newTotpSecret();
-    const enrolmentId = this.#enrolments.put({
-      username,
-      passwordHash: await hashPassword(password),
-      secret,
-      attempts: 0,
-    });
+    const enrolmentId = this.#enrolments.put({ username, passwordHash, secret, attempts: 0 });
     const uri = otpauthUri(username, secret);
     return { enrolmentId, totpSecret: secret, otpauthUri: uri, qrCodeSvg: await qrCodeSvg(uri) };
   }
@@ -153,7 +172,7 @@ export class Accounts {
     const user = await this.#reauthenticate(userId, request.currentPassword);
     const verdict = checkPassword(request.newPassword, user.username);
     if (!verdict.ok) throw new ClientError('weak_password', verdict.message);
-    const hash = await hashPassword(request.newPassword);
+    const hash = await hashPassword(request.newPassword, 'login');
     await this.db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
     await this.sessions.revokeAll(userId, keepSessionId);
     await this.recordEvent(userId, 'password_changed');

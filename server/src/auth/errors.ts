@@ -17,3 +17,11 @@ export class ExpiredError extends ClientError {
     this.name = 'ExpiredError';
   }
 }
+
+/** The argon2 queue is full: nothing was checked, and trying again later is the right thing to do. */
+export class BusyError extends ClientError {
+  constructor(message: string) {
+    super('busy', message);
+    this.name = 'BusyError';
+  }
+}

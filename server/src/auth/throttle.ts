@@ -34,14 +34,15 @@ export const accountThrottlePolicy: ThrottlePolicy = {
 export const addressThrottlePolicy: ThrottlePolicy = { ...accountThrottlePolicy, freeAttempts: 20 };
 
 /**
- * Sign-ups per client address, successful or not: enough for a class signing
- * up together behind one NAT, not for a script making accounts (each costs an
- * argon2 hash) or probing which usernames exist.
+ * Sign-ups per client address, whatever their outcome: 20 at once (a class
+ * signing up together behind one NAT), then one a minute, with no growing
+ * delay, until the address has been quiet for an hour. Enough to stop a
+ * script making accounts (each costs a hash) or probing which usernames exist.
  */
 export const signUpThrottlePolicy: ThrottlePolicy = {
   freeAttempts: 20,
   baseDelayMs: 60_000,
-  maxDelayMs: 60 * 60_000,
+  maxDelayMs: 60_000,
   forgetAfterMs: 60 * 60_000,
 };
 

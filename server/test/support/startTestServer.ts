@@ -21,6 +21,8 @@ export async function startTestServer(
     PARLEY_MEDIA_WORKERS: '1',
     PARLEY_CLIENT_DIR: clientDir,
     PARLEY_DATA_DIR: dataDir,
+    // Tests stand in for the proxy: registerUser gives each person an address of their own.
+    PARLEY_TRUSTED_PROXIES: '127.0.0.1',
     ...env,
   });
   const server = await ParleyServer.create(config);

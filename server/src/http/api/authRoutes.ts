@@ -46,7 +46,7 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: Cook
   };
 
   app.post('/register', async (c) =>
-    c.json(await accounts.startRegistration(await parseBody(c, authApi.register.request))),
+    c.json(await accounts.startRegistration(await parseBody(c, authApi.register.request), clientKey(c))),
   );
   app.post('/register/confirm', async (c) => {
     const { userId, recoveryCodes } = await accounts.confirmEnrolment(
