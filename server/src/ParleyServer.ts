@@ -6,10 +6,15 @@ import { getRequestListener } from '@hono/node-server';
 import { Accounts, loadServerKey, Sessions } from './auth/index.js';
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
-import { z } from 'zod';
-import { compareVersions, VersionSchemaSource } from '@parley/shared';
 import type { Config } from './config/index.js';
-import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader, trustProxies } from './http/index.js';
+import {
+  authRoutes,
+  createHttpServer,
+  isSameOrigin,
+  requireClientVersion,
+  requireSession,
+  trustProxies,
+} from './http/index.js';
 import { createLogger } from './logging/index.js';
 import { RoomRegistry } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
@@ -19,8 +24,6 @@ import { IdentityKeys } from './e2ee/IdentityKeys.js';
 import { attachSignaling, type ParleyIo } from './signaling/index.js';
 
 const log = createLogger('ParleyServer');
-
-const ClientVersionSchema = z.object({ clientVersion: z.string().regex(VersionSchemaSource) });
 
 /** Signaling messages are small; a megabyte (socket.io's default) invites abuse. */
 const maxMessageBytes = 64 * 1024;
@@ -71,30 +74,11 @@ export class ParleyServer {
         maxHttpBufferSize: maxMessageBytes,
         allowRequest: (request, callback) => callback(null, isSameOrigin(request)),
       });
-      // Too old a client is turned away before anything else, with a code the page understands.
-      io.use((socket, next) => {
-        const offered = ClientVersionSchema.safeParse(socket.handshake.auth);
-        if (offered.success && compareVersions(offered.data.clientVersion, config.clientVersions.minimum) >= 0)
-          return next();
-        next(new Error('client_outdated'));
-      });
+      io.use(requireClientVersion(config.clientVersions.minimum));
       io.on('connection', (socket) =>
         socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
       );
-      // Calls need a logged-in user: the handshake carries the same session cookie.
-      io.use((socket, next) => {
-        const token = sessionTokenFromHeader(socket.request.headers.cookie);
-        const session = token ? sessions.validate(token) : Promise.resolve(undefined);
-        session.then(
-          (valid) => {
-            if (!valid) return next(new Error('unauthenticated'));
-            socket.data.userId = valid.userId;
-            socket.data.sessionId = valid.id;
-            next();
-          },
-          (error: unknown) => next(error instanceof Error ? error : new Error('session check failed')),
-        );
-      });
+      io.use(requireSession(sessions));
       // A session that ends (logout, revocation, password change, deletion,
       // expiry) takes its open sockets, and so its place in any call, with it.
       sessions.on('ended', (ended) => {

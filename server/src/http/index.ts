@@ -11,3 +11,9 @@ export {
 export { sessionTokenFromHeader } from './api/sessionCookie.js';
 export { isSameOrigin } from './sameOrigin.js';
 export { securityHeaders } from './securityHeaders.js';
+export {
+  HandshakeRefusedError,
+  requireClientVersion,
+  requireSession,
+  type HandshakeRefusal,
+} from './socketHandshake.js';
