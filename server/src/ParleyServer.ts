@@ -13,6 +13,7 @@ import {
   isSameOrigin,
   requireClientVersion,
   requireSession,
+  responseHeaders,
   trustProxies,
 } from './http/index.js';
 import { createLogger } from './logging/index.js';
@@ -52,12 +53,8 @@ export class ParleyServer {
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
       const accounts = new Accounts(store.db, serverKey, sessions);
-      const api = authRoutes(
-        accounts,
-        sessions,
-        { secure: config.sessions.secureCookies, maxAgeSeconds: config.sessions.absoluteSeconds },
-        trustProxies(config.http.trustedProxies),
-      );
+      const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
+      const api = authRoutes(accounts, sessions, cookies, trustProxies(config.http.trustedProxies));
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
       const rooms = new RoomRegistry(pool, config.media, {
@@ -68,17 +65,22 @@ export class ParleyServer {
         config.clientDir,
         () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
         getRequestListener(api.fetch),
+        config.http,
       );
       const io: ParleyIo = new SocketIoServer(http, {
         serveClient: false,
         maxHttpBufferSize: maxMessageBytes,
         allowRequest: (request, callback) => callback(null, isSameOrigin(request)),
       });
+      // socket.io's own HTTP responses (long-polling) carry the same headers as ours.
+      const headers = responseHeaders(config.http);
+      io.engine.on('initial_headers', (sent: Record<string, string>) => Object.assign(sent, headers));
+      io.engine.on('headers', (sent: Record<string, string>) => Object.assign(sent, headers));
       io.use(requireClientVersion(config.clientVersions.minimum));
       io.on('connection', (socket) =>
         socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
       );
-      io.use(requireSession(sessions));
+      io.use(requireSession(sessions, cookies));
       // A session that ends (logout, revocation, password change, deletion,
       // expiry) takes its open sockets, and so its place in any call, with it.
       sessions.on('ended', (ended) => {

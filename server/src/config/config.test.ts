@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('defaults to loopback, port 3000 and no announced address', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, trustedProxies: [] });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, trustedProxies: [], https: false });
     expect(config.media.listenIp).toBe('127.0.0.1');
     expect(config.media.announcedAddress).toBeUndefined();
     expect(config.media.workers).toBeGreaterThanOrEqual(1);
@@ -60,5 +60,12 @@ describe('loadConfig', () => {
       'fd00::/8',
     ]);
     expect(() => loadConfig({ PARLEY_TRUSTED_PROXIES: '10.0.0.300' })).toThrow(/PARLEY_TRUSTED_PROXIES/);
+  });
+
+  it('serves plain HTTP unless PARLEY_HTTPS=true, and names the old PARLEY_SECURE_COOKIES it replaces', () => {
+    expect(loadConfig({}).http.https).toBe(false);
+    expect(loadConfig({ PARLEY_HTTPS: 'true' }).http.https).toBe(true);
+    expect(() => loadConfig({ PARLEY_HTTPS: 'yes' })).toThrow(/PARLEY_HTTPS/);
+    expect(() => loadConfig({ PARLEY_SECURE_COOKIES: 'true' })).toThrow(/PARLEY_SECURE_COOKIES.*PARLEY_HTTPS/);
   });
 });

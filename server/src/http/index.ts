@@ -8,9 +8,9 @@ export {
   trustProxies,
   type ProxyTrust,
 } from './clientAddress.js';
-export { sessionTokenFromHeader } from './api/sessionCookie.js';
+export { sessionCookieName, sessionTokenFromHeader, type CookiePolicy } from './api/sessionCookie.js';
 export { isSameOrigin } from './sameOrigin.js';
-export { securityHeaders } from './securityHeaders.js';
+export { responseHeaders, securityHeaders } from './securityHeaders.js';
 export {
   HandshakeRefusedError,
   requireClientVersion,

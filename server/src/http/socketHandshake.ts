@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Sessions } from '../auth/sessions.js';
 import { createLogger } from '../logging/index.js';
 import type { ParleyIo } from '../signaling/index.js';
-import { sessionTokenFromHeader } from './api/sessionCookie.js';
+import { sessionTokenFromHeader, type CookiePolicy } from './api/sessionCookie.js';
 
 const log = createLogger('http.socketHandshake');
 
@@ -43,9 +43,9 @@ export function requireClientVersion(minimum: string): Middleware {
 }
 
 /** Calls need a logged-in user: the handshake carries the same session cookie as the HTTP API. */
-export function requireSession(sessions: Sessions): Middleware {
+export function requireSession(sessions: Sessions, cookies: CookiePolicy): Middleware {
   return (socket, next) => {
-    const token = sessionTokenFromHeader(socket.request.headers.cookie);
+    const token = sessionTokenFromHeader(socket.request.headers.cookie, cookies);
     if (!token) return next(new HandshakeRefusedError('unauthenticated'));
     sessions.validate(token).then(
       (session) => {

@@ -67,7 +67,7 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: Cook
   // Everything below needs a live session.
   const authed = new Hono<Env>();
   authed.use(async (c, next) => {
-    const token = sessionTokenFrom(c);
+    const token = sessionTokenFrom(c, cookies);
     const session = token ? await sessions.validate(token) : undefined;
     if (!session) {
       clearSessionCookie(c, cookies);
