@@ -53,8 +53,9 @@ export class ParleyServer {
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
       const accounts = new Accounts(store.db, serverKey, sessions);
+      const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
-      const api = authRoutes(accounts, sessions, cookies, trustProxies(config.http.trustedProxies));
+      const api = authRoutes(accounts, sessions, deployment, cookies);
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
       const rooms = new RoomRegistry(pool, config.media, {
@@ -70,7 +71,7 @@ export class ParleyServer {
       const io: ParleyIo = new SocketIoServer(http, {
         serveClient: false,
         maxHttpBufferSize: maxMessageBytes,
-        allowRequest: (request, callback) => callback(null, isSameOrigin(request)),
+        allowRequest: (request, callback) => callback(null, isSameOrigin(request, deployment)),
       });
       // socket.io's own HTTP responses (long-polling) carry the same headers as ours.
       const headers = responseHeaders(config.http);

@@ -9,7 +9,7 @@ export {
   type ProxyTrust,
 } from './clientAddress.js';
 export { sessionCookieName, sessionTokenFromHeader, type CookiePolicy } from './api/sessionCookie.js';
-export { isSameOrigin } from './sameOrigin.js';
+export { isSameOrigin, requestScheme, type Deployment } from './sameOrigin.js';
 export { responseHeaders, securityHeaders } from './securityHeaders.js';
 export {
   HandshakeRefusedError,

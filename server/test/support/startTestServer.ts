@@ -34,11 +34,12 @@ export function connectSocket(
   cookie: string,
   origin = baseUrl,
   version = clientVersion,
+  headers: Record<string, string> = {},
 ): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     transports: ['websocket'],
     auth: { clientVersion: version },
-    extraHeaders: { Origin: origin, Cookie: cookie },
+    extraHeaders: { Origin: origin, Cookie: cookie, ...headers },
     reconnection: false,
     forceNew: true,
   });

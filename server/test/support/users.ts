@@ -22,8 +22,9 @@ export async function post(baseUrl: string, path: string, body: unknown, cookie?
   });
 }
 
+/** The session cookie a response sets, as `name=value`: parley_session, or __Host-parley_session over HTTPS. */
 export function sessionCookieOf(response: Response): string {
-  const header = response.headers.getSetCookie().find((c) => c.startsWith('parley_session='));
+  const header = response.headers.getSetCookie().find((c) => /^(__Host-)?parley_session=/.test(c));
   if (!header) throw new Error(`no session cookie in the response (status ${response.status})`);
   return header.split(';')[0] ?? '';
 }
@@ -37,23 +38,30 @@ export async function totpCode(secret: string, at = Date.now()): Promise<string>
  * do; a test server trusts 127.0.0.1 as a proxy), so that many test users do
  * not run into the per-address sign-up throttle.
  */
-export async function registerUser(baseUrl: string, name?: string): Promise<TestUser> {
+export async function registerUser(
+  baseUrl: string,
+  /** The page's origin (https://… for a server behind TLS) and any headers a proxy would add. */
+  page: { origin?: string; headers?: Record<string, string> } = {},
+): Promise<TestUser> {
   const n = ++counter;
-  const username = name ?? `tester${process.pid}x${n}`;
+  const username = `tester${process.pid}x${n}`;
   const password = `correct horse battery staple ${username}`.replace(username, 'zebra');
-  const registered = await fetch(`${baseUrl}/api/register`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Origin: baseUrl,
-      'X-Forwarded-For': `198.18.${(n >> 8) & 255}.${n & 255}`, // 198.18.0.0/15: set aside for tests (RFC 2544)
-    },
-    body: JSON.stringify({ username, password }),
-  });
+  const send = (path: string, body: unknown) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Origin: page.origin ?? baseUrl,
+        'X-Forwarded-For': `198.18.${(n >> 8) & 255}.${n & 255}`, // 198.18.0.0/15: set aside for tests (RFC 2544)
+        ...page.headers,
+      },
+      body: JSON.stringify(body),
+    });
+  const registered = await send('/api/register', { username, password });
   if (!registered.ok) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
   const { enrolmentId, totpSecret } = (await registered.json()) as { enrolmentId: string; totpSecret: string };
   const registeredAt = Date.now();
-  const confirmed = await post(baseUrl, '/api/register/confirm', {
+  const confirmed = await send('/api/register/confirm', {
     enrolmentId,
     code: await totpCode(totpSecret, registeredAt),
   });

@@ -8,17 +8,17 @@ import { authApi } from '@parley/shared';
 import type { Accounts } from '../../auth/Accounts.js';
 import type { SessionRecord, Sessions } from '../../auth/sessions.js';
 import { ClientError } from '../../errors.js';
-import { clientKey as clientKeyOf, type ProxyTrust } from '../clientAddress.js';
-import { isSameOrigin } from '../sameOrigin.js';
+import { clientKey as clientKeyOf } from '../clientAddress.js';
+import { isSameOrigin, type Deployment } from '../sameOrigin.js';
 import { respondWithError } from './errors.js';
 import { parseBody } from './parseBody.js';
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie, type CookiePolicy } from './sessionCookie.js';
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { session: SessionRecord } };
 
-export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: CookiePolicy, proxies: ProxyTrust) {
+export function authRoutes(accounts: Accounts, sessions: Sessions, deployment: Deployment, cookies: CookiePolicy) {
   /** The client's throttling key, in memory only: never stored, never logged. */
-  const clientKey = (c: Context<Env>) => clientKeyOf(c.env.incoming, proxies);
+  const clientKey = (c: Context<Env>) => clientKeyOf(c.env.incoming, deployment.proxies);
 
   const app = new Hono<Env>().basePath('/api');
   app.onError(respondWithError);
@@ -28,9 +28,9 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: Cook
       onError: (c) => c.json({ error: { code: 'invalid_message', message: 'request too large' } }, 413),
     }),
   );
-  // Every state change must come from a page of ours: Origin names this host.
+  // Every state change must come from a page of ours: Origin is exactly our origin.
   app.use(async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isSameOrigin(c.env.incoming)) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isSameOrigin(c.env.incoming, deployment)) {
       return c.json({ error: { code: 'invalid_message', message: 'cross-site request refused' } }, 403);
     }
     await next();
