@@ -185,6 +185,13 @@ describe('account API', () => {
       sessions: expect.any(Array),
     });
     expect(JSON.stringify(exported)).not.toContain(user.totpSecret);
+    // Nor the password hash, which would let anyone holding the file guess the password offline.
+    const { password_hash: passwordHash } = db
+      .prepare('select password_hash from users where username = ?')
+      .get(user.username) as { password_hash: string };
+    expect(JSON.stringify(exported)).not.toContain(passwordHash);
+    expect(JSON.stringify(exported)).not.toContain('$argon2');
+    expect((exported.user as { passwordHash: string }).passwordHash).toMatch(/left out/);
 
     const refused = await post(baseUrl, '/api/account/delete', { password: 'wrong password here' }, user.cookie);
     expect(refused.status).toBe(401);

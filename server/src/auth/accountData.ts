@@ -43,7 +43,11 @@ export async function accountSummary(
   };
 }
 
-/** Everything stored about the user, as JSON; secrets are described rather than handed out. */
+/**
+ * Everything stored about the user, as JSON. Secrets, and what would help to
+ * guess them (the password hash), are described rather than handed out: the
+ * file may end up in a downloads folder or a backup.
+ */
 export async function exportAccountData(db: Kysely<Database>, userId: string) {
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
   const codes = await db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', userId).execute();
@@ -70,7 +74,8 @@ export async function exportAccountData(db: Kysely<Database>, userId: string) {
       id: user.id,
       username: user.username,
       createdAt: user.created_at,
-      passwordHash: user.password_hash,
+      passwordHash:
+        'stored as an argon2id hash; left out of this file because anyone holding it could try to guess your password offline',
       totpLastAcceptedStep: user.totp_last_step,
       totpSecret: 'stored encrypted; left out of this file because anyone holding it could make your login codes',
     },
