@@ -52,7 +52,7 @@ export class ParleyServer {
       pool = await WorkerPool.create(config.media.workers);
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
-      const accounts = new Accounts(store.db, serverKey, sessions);
+      const accounts = new Accounts(store, serverKey, sessions);
       const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
       const api = authRoutes(accounts, sessions, deployment, cookies);

@@ -11,7 +11,7 @@ import { type Account, type AuthRequest, type AuthResponse } from '@parley/share
 import { checkPassword } from '@parley/shared/password-policy';
 import { ClientError } from '../errors.js';
 import { accountSummary, exportAccountData } from './accountData.js';
-import { coarseNowSeconds, type AccountEventKind, type Database } from '../store/index.js';
+import { coarseNowSeconds, type AccountEventKind, type Database, type Store } from '../store/index.js';
 import { hashPassword, prepareDecoy, verifyAgainstDecoy, verifyPassword } from './password.js';
 import { PendingStore } from './PendingStore.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from './recoveryCodes.js';
@@ -41,11 +41,14 @@ export class Accounts {
   readonly #addressThrottle = new Throttle(addressThrottlePolicy);
   readonly #signUpThrottle = new Throttle(signUpThrottlePolicy);
 
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: Store,
     private readonly serverKey: ServerKey,
     private readonly sessions: Sessions,
   ) {
+    this.db = store.db;
     // Warm-up only: a failure here resurfaces on the first unknown-username login.
     prepareDecoy().catch(() => undefined);
   }
@@ -192,7 +195,10 @@ export class Accounts {
     return codes;
   }
 
-  /** Immediate and complete: the user row and, with it (cascade), sessions, codes, events and device keys. */
+  /**
+   * Immediate and complete: the user row and, with it (cascade), sessions,
+   * codes, events and device keys; on SQLite also overwritten on disk.
+   */
   async deleteAccount(userId: string, request: AuthRequest<'deleteAccount'>): Promise<void> {
     await this.#reauthenticate(userId, request.password);
     await this.sessions.revokeAll(userId); // first, so live calls of this user are cut too
@@ -202,6 +208,7 @@ export class Accounts {
       }
       await trx.deleteFrom('users').where('id', '=', userId).execute();
     });
+    await this.store.flushDeleted(); // and off the disk, not only out of the tables
   }
 
   async recordEvent(userId: string, kind: AccountEventKind): Promise<void> {
