@@ -11,7 +11,7 @@ import type { ErrorCode } from '@parley/shared';
 import { compareVersions, VersionSchemaSource } from '@parley/shared';
 import { z } from 'zod';
 import type { Sessions } from '../auth/sessions.js';
-import { createLogger } from '../logging/index.js';
+import { createLogger, errorSummary } from '../logging/index.js';
 import type { ParleyIo } from '../signaling/index.js';
 import { sessionTokenFromHeader, type CookiePolicy } from './api/sessionCookie.js';
 
@@ -55,7 +55,7 @@ export function requireSession(sessions: Sessions, cookies: CookiePolicy): Middl
         next();
       },
       (error: unknown) => {
-        log.error({ err: error }, 'session check failed during a socket handshake');
+        log.error({ err: errorSummary(error) }, 'session check failed during a socket handshake');
         next(new HandshakeRefusedError('internal'));
       },
     );

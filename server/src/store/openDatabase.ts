@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { createLogger } from '../logging/index.js';
+import { createLogger, errorSummary } from '../logging/index.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -61,7 +61,7 @@ function dialectFor(location: StoreLocation) {
     const pool = new pg.Pool({ connectionString: location.url, max: 10 });
     // An idle connection that the server drops (a restart, an administrator)
     // is replaced by the pool on next use; unheard, its error would end the process.
-    pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
+    pool.on('error', (error) => log.warn({ err: errorSummary(error) }, 'idle database connection lost'));
     return new PostgresDialect({ pool });
   }
   const sqlite = new SQLite(location.file);
