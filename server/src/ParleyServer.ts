@@ -9,6 +9,7 @@ import { Server as SocketIoServer } from 'socket.io';
 import type { Config } from './config/index.js';
 import {
   authRoutes,
+  bindSocketsToSessions,
   createHttpServer,
   isSameOrigin,
   requireClientVersion,
@@ -82,12 +83,7 @@ export class ParleyServer {
         socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
       );
       io.use(requireSession(sessions, cookies));
-      // A session that ends (logout, revocation, password change, deletion,
-      // expiry) takes its open sockets, and so its place in any call, with it.
-      sessions.on('ended', (ended) => {
-        const gone = new Set(ended);
-        for (const socket of io.sockets.sockets.values()) if (gone.has(socket.data.sessionId)) socket.disconnect(true);
-      });
+      bindSocketsToSessions(io, sessions);
       attachSignaling(io, rooms);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

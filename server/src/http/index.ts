@@ -17,3 +17,4 @@ export {
   requireSession,
   type HandshakeRefusal,
 } from './socketHandshake.js';
+export { bindSocketsToSessions } from './socketSessions.js';
