@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
+import { longPasswordPairs } from './support/longPasswords.js';
 import { startTestServer } from './support/startTestServer.js';
 import { post, registerUser, sessionCookieOf, totpCode, type TestUser } from './support/users.js';
 
@@ -101,6 +102,23 @@ describe('account API', () => {
     expect(await replay.json()).toEqual({
       error: { code: 'invalid_credentials', message: 'The username, password or code is not right.' },
     });
+  });
+
+  it('logs in only with the whole of the longest password allowed, not one that differs at its very end', async () => {
+    const pair = longPasswordPairs.at(-1);
+    if (!pair) throw new Error('no long password pair');
+    const started = await post(baseUrl, '/api/register', { username: 'longpass', password: pair.right });
+    expect(started.status).toBe(200);
+    const { enrolmentId, totpSecret } = (await started.json()) as { enrolmentId: string; totpSecret: string };
+    const registeredAt = Date.now();
+    const confirmed = await post(baseUrl, '/api/register/confirm', {
+      enrolmentId,
+      code: await totpCode(totpSecret, registeredAt),
+    });
+    expect(confirmed.status).toBe(200);
+    const attempt = (password: string) => post(baseUrl, '/api/login', { username: 'longpass', password });
+    expect((await attempt(pair.nearlyRight)).status).toBe(401);
+    expect((await attempt(pair.right)).status).toBe(200);
   });
 
   it('gives the same answer for an unknown username and a wrong password', async () => {

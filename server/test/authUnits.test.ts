@@ -12,6 +12,8 @@ import { loadServerKey, ServerKeyError } from '../src/auth/serverKey.js';
 import { Reservation, Throttle, ThrottledError } from '../src/auth/throttle.js';
 import { acceptTotp, newTotpSecret } from '../src/auth/totp.js';
 import argon2 from 'argon2';
+import { checkPassword, passwordRules } from '@parley/shared/password-policy';
+import { longPasswordPairs } from './support/longPasswords.js';
 
 describe('argon2id', () => {
   it('uses at least OWASP’s parameters (m = 19 MiB, t = 2, p = 1) and encodes them in the hash', async () => {
@@ -23,6 +25,17 @@ describe('argon2id', () => {
     expect((await verifyPassword(hash, 'violet tractor whispers')).valid).toBe(true);
     expect((await verifyPassword(hash, 'violet tractor whisper')).valid).toBe(false);
   });
+
+  it.each(longPasswordPairs)(
+    'hashes the whole of the longest passwords allowed ($name): one differing only at its end is refused',
+    async ({ right, nearlyRight }) => {
+      expect(checkPassword(right, 'alice').ok).toBe(true);
+      expect([...right].length).toBe(passwordRules.maxLength);
+      const hash = await hashPassword(right, 'login');
+      expect((await verifyPassword(hash, right)).valid).toBe(true);
+      expect((await verifyPassword(hash, nearlyRight)).valid).toBe(false);
+    },
+  );
 
   it('verifies NFKC-equivalent spellings alike', async () => {
     const hash = await hashPassword('café au lait pour deux', 'login');
