@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
+import { announceIdentityKey } from './support/calls.js';
 import { longPasswordPairs } from './support/longPasswords.js';
 import { startTestServer } from './support/startTestServer.js';
 import { post, registerUser, sessionCookieOf, totpCode, type TestUser } from './support/users.js';
@@ -196,11 +197,16 @@ describe('account API', () => {
 
   it('exports everything stored about the user, and deletes it all at once', async () => {
     const user = await registerUser(baseUrl);
+    // Something of the user in every kind of row: a device key from a call, an account event.
+    const identityKey = await announceIdentityKey(baseUrl, user.cookie);
+    expect((await post(baseUrl, '/api/sessions/revoke-others', {}, user.cookie)).status).toBe(200);
     const exported = (await (await get('/api/account/export', user.cookie)).json()) as Record<string, unknown>;
     expect(exported).toMatchObject({
       user: { username: user.username },
       recoveryCodeHashes: expect.any(Array),
       sessions: expect.any(Array),
+      events: [{ kind: 'sessions_revoked' }],
+      deviceIdentityKeys: [{ publicKey: identityKey }],
     });
     expect(JSON.stringify(exported)).not.toContain(user.totpSecret);
     // Nor the password hash, which would let anyone holding the file guess the password offline.
@@ -211,15 +217,44 @@ describe('account API', () => {
     expect(JSON.stringify(exported)).not.toContain('$argon2');
     expect((exported.user as { passwordHash: string }).passwordHash).toMatch(/left out/);
 
+    // Every table that holds a user's rows, read from the live schema, so a new one cannot be forgotten;
+    // each must hold some of this user's rows now, or the check after deletion would prove nothing.
+    const userId = (exported.user as { id: string }).id;
+    const holders = tablesHoldingUsers(db);
+    expect(holders.map((h) => h.table)).toEqual(
+      expect.arrayContaining(['users', 'sessions', 'recovery_codes', 'account_events', 'identity_keys']),
+    );
+    const rowsOf = ({ table, column }: { table: string; column: string }) =>
+      (db.prepare(`select count(*) as n from "${table}" where "${column}" = ?`).get(userId) as { n: number }).n;
+    for (const holder of holders) expect(rowsOf(holder), `${holder.table} before deletion`).toBeGreaterThan(0);
+
     const refused = await post(baseUrl, '/api/account/delete', { password: 'wrong password here' }, user.cookie);
     expect(refused.status).toBe(401);
     const deleted = await post(baseUrl, '/api/account/delete', { password: user.password }, user.cookie);
     expect(deleted.status).toBe(200);
-    const userId = (exported.user as { id: string }).id;
-    for (const table of ['users', 'sessions', 'recovery_codes', 'account_events']) {
-      const column = table === 'users' ? 'id' : 'user_id';
-      expect(db.prepare(`select count(*) as n from ${table} where ${column} = ?`).get(userId)).toEqual({ n: 0 });
-    }
+    for (const holder of holders) expect(rowsOf(holder), `${holder.table} after deletion`).toBe(0);
     expect((await get('/api/account', user.cookie)).status).toBe(401);
   });
 });
+
+/** Tables with a user's rows, and the column naming the user: users by id, others by a user_id or a reference to users. */
+function tablesHoldingUsers(db: SQLite.Database): { table: string; column: string }[] {
+  const tables = db
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
+    .all() as { name: string }[];
+  const holders = [{ table: 'users', column: 'id' }];
+  for (const { name } of tables) {
+    if (name === 'users') continue;
+    const columns = (db.prepare('select name from pragma_table_info(?)').all(name) as { name: string }[]).map(
+      (c) => c.name,
+    );
+    const references = db.prepare('select "from", "table" from pragma_foreign_key_list(?)').all(name) as {
+      from: string;
+      table: string;
+    }[];
+    const column =
+      references.find((r) => r.table === 'users')?.from ?? (columns.includes('user_id') ? 'user_id' : undefined);
+    if (column) holders.push({ table: name, column });
+  }
+  return holders;
+}
