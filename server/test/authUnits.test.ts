@@ -1,6 +1,6 @@
 // The auth building blocks on their own: argon2 parameters, TOTP replay,
 // recovery codes, throttling, the server key file.
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
@@ -14,6 +14,7 @@ import { acceptTotp, newTotpSecret } from '../src/auth/totp.js';
 import argon2 from 'argon2';
 import { checkPassword, passwordRules } from '@parley/shared/password-policy';
 import { longPasswordPairs } from './support/longPasswords.js';
+import { loadServerKeyUnprivileged } from './support/unprivileged.js';
 
 describe('argon2id', () => {
   it('uses at least OWASP’s parameters (m = 19 MiB, t = 2, p = 1) and encodes them in the hash', async () => {
@@ -181,19 +182,26 @@ describe('server key', () => {
     await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
   });
 
-  it('refuses an unreadable key file', async () => {
+  it('refuses a key file it cannot read, and leaves it as it is (read by an unprivileged user)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
     await loadServerKey(dir);
-    chmodSync(join(dir, 'server.key'), 0o000);
-    // root reads anything; the check that matters for root is a directory in the way
-    if (process.getuid?.() === 0) {
-      const blocked = mkdtempSync(join(tmpdir(), 'parley-key-'));
-      writeFileSync(join(blocked, 'placeholder'), '');
-      const { mkdirSync } = await import('node:fs');
-      mkdirSync(join(blocked, 'server.key'));
-      await expect(loadServerKey(blocked)).rejects.toThrow(ServerKeyError);
-    } else {
-      await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
-    }
+    const keyFile = join(dir, 'server.key');
+    const key = readFileSync(keyFile);
+    chmodSync(keyFile, 0o000);
+    chmodSync(dir, 0o755); // the directory is open to anyone: only the file itself is unreadable
+    const outcome = await loadServerKeyUnprivileged(dir);
+    expect(outcome.uid).not.toBe(0); // root would read it anyway, and prove nothing
+    expect(outcome).toMatchObject({
+      loaded: false,
+      error: { name: 'ServerKeyError', message: expect.stringMatching(/exists but cannot be read.*EACCES/) },
+    });
+    chmodSync(keyFile, 0o600);
+    expect(readFileSync(keyFile).equals(key)).toBe(true);
+  });
+
+  it('refuses a directory where the key file should be', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
+    mkdirSync(join(dir, 'server.key'));
+    await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
   });
 });
