@@ -127,6 +127,17 @@ describe.each(engines)('login throttling under parallel requests on %s', (_engin
     expect(counts.invalid_credentials ?? 0).toBeLessThanOrEqual(allowed);
   });
 
+  it('evaluates at most the account allowance of 60 parallel password checks on the account page', async () => {
+    const user = await registerUser(baseUrl);
+    const checks = Array.from({ length: 60 }, (_, i) =>
+      post(baseUrl, '/api/recovery-codes', { password: `not it ${i} at all` }, user.cookie),
+    );
+    const { counts, evaluated, elapsedMs } = await probed(() => tally(checks));
+    const allowed = allowedWithin(accountThrottlePolicy, elapsedMs);
+    expect(evaluated.passwords).toBeLessThanOrEqual(allowed);
+    expect(counts.throttled ?? 0).toBeGreaterThanOrEqual(60 - allowed);
+  });
+
   it('evaluates at most the address allowance of 60 parallel guesses at 60 accounts', async () => {
     const guesses = Array.from({ length: 60 }, (_, i) => startLogin(baseUrl, `someone${i}`, 'a guess at it'));
     const { counts, evaluated, elapsedMs } = await probed(() => tally(guesses));
