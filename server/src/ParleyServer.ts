@@ -6,10 +6,17 @@ import { getRequestListener } from '@hono/node-server';
 import { Accounts, loadServerKey, Sessions } from './auth/index.js';
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
-import { z } from 'zod';
-import { compareVersions, VersionSchemaSource } from '@parley/shared';
 import type { Config } from './config/index.js';
-import { authRoutes, createHttpServer, isSameOrigin, sessionTokenFromHeader } from './http/index.js';
+import {
+  authRoutes,
+  bindSocketsToSessions,
+  createHttpServer,
+  isSameOrigin,
+  requireClientVersion,
+  requireSession,
+  responseHeaders,
+  trustProxies,
+} from './http/index.js';
 import { createLogger } from './logging/index.js';
 import { defaultRoomTimings, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
@@ -19,8 +26,6 @@ import { IdentityKeys } from './e2ee/IdentityKeys.js';
 import { attachSignaling, limitSockets, type ParleyIo } from './signaling/index.js';
 
 const log = createLogger('ParleyServer');
-
-const ClientVersionSchema = z.object({ clientVersion: z.string().regex(VersionSchemaSource) });
 
 /** Signaling messages are small; a megabyte (socket.io's default) invites abuse. */
 const maxMessageBytes = 64 * 1024;
@@ -51,11 +56,10 @@ export class ParleyServer {
       pool = await WorkerPool.create(config.media.workers);
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
-      const accounts = new Accounts(store.db, serverKey, sessions);
-      const api = authRoutes(accounts, sessions, {
-        secure: config.sessions.secureCookies,
-        maxAgeSeconds: config.sessions.absoluteSeconds,
-      });
+      const accounts = new Accounts(store, serverKey, sessions);
+      const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
+      const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
+      const api = authRoutes(accounts, sessions, deployment, cookies);
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
       const rooms = new RoomRegistry(
@@ -71,44 +75,25 @@ export class ParleyServer {
         config.clientDir,
         () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
         getRequestListener(api.fetch),
+        config.http,
       );
       const io: ParleyIo = new SocketIoServer(http, {
         serveClient: false,
         maxHttpBufferSize: maxMessageBytes,
-        allowRequest: (request, callback) => callback(null, isSameOrigin(request)),
+        allowRequest: (request, callback) => callback(null, isSameOrigin(request, deployment)),
       });
-      // Too old a client is turned away before anything else, with a code the page understands.
-      io.use((socket, next) => {
-        const offered = ClientVersionSchema.safeParse(socket.handshake.auth);
-        if (offered.success && compareVersions(offered.data.clientVersion, config.clientVersions.minimum) >= 0)
-          return next();
-        next(new Error('client_outdated'));
-      });
+      // socket.io's own HTTP responses (long-polling) carry the same headers as ours.
+      const headers = responseHeaders(config.http);
+      io.engine.on('initial_headers', (sent: Record<string, string>) => Object.assign(sent, headers));
+      io.engine.on('headers', (sent: Record<string, string>) => Object.assign(sent, headers));
+      io.use(requireClientVersion(config.clientVersions.minimum));
       io.on('connection', (socket) =>
         socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
       );
-      // Calls need a logged-in user: the handshake carries the same session cookie.
-      io.use((socket, next) => {
-        const token = sessionTokenFromHeader(socket.request.headers.cookie);
-        const session = token ? sessions.validate(token) : Promise.resolve(undefined);
-        session.then(
-          (valid) => {
-            if (!valid) return next(new Error('unauthenticated'));
-            socket.data.userId = valid.userId;
-            socket.data.sessionId = valid.id;
-            next();
-          },
-          (error: unknown) => next(error instanceof Error ? error : new Error('session check failed')),
-        );
-      });
+      io.use(requireSession(sessions, cookies));
+      bindSocketsToSessions(io, sessions);
       // After the session check: how many sockets that session and its user hold.
       io.use(limitSockets());
-      // A session that ends (logout, revocation, password change, deletion,
-      // expiry) takes its open sockets, and so its place in any call, with it.
-      sessions.on('ended', (ended) => {
-        const gone = new Set(ended);
-        for (const socket of io.sockets.sockets.values()) if (gone.has(socket.data.sessionId)) socket.disconnect(true);
-      });
       attachSignaling(io, rooms);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
+import { announceIdentityKey } from './support/calls.js';
+import { longPasswordPairs } from './support/longPasswords.js';
 import { startTestServer } from './support/startTestServer.js';
 import { post, registerUser, sessionCookieOf, totpCode, type TestUser } from './support/users.js';
 
@@ -103,6 +105,23 @@ describe('account API', () => {
     });
   });
 
+  it('logs in only with the whole of the longest password allowed, not one that differs at its very end', async () => {
+    const pair = longPasswordPairs.at(-1);
+    if (!pair) throw new Error('no long password pair');
+    const started = await post(baseUrl, '/api/register', { username: 'longpass', password: pair.right });
+    expect(started.status).toBe(200);
+    const { enrolmentId, totpSecret } = (await started.json()) as { enrolmentId: string; totpSecret: string };
+    const registeredAt = Date.now();
+    const confirmed = await post(baseUrl, '/api/register/confirm', {
+      enrolmentId,
+      code: await totpCode(totpSecret, registeredAt),
+    });
+    expect(confirmed.status).toBe(200);
+    const attempt = (password: string) => post(baseUrl, '/api/login', { username: 'longpass', password });
+    expect((await attempt(pair.nearlyRight)).status).toBe(401);
+    expect((await attempt(pair.right)).status).toBe(200);
+  });
+
   it('gives the same answer for an unknown username and a wrong password', async () => {
     const user = await registerUser(baseUrl);
     const unknown = await post(baseUrl, '/api/login', { username: 'nobody-here', password: 'whatever it is' });
@@ -178,23 +197,64 @@ describe('account API', () => {
 
   it('exports everything stored about the user, and deletes it all at once', async () => {
     const user = await registerUser(baseUrl);
+    // Something of the user in every kind of row: a device key from a call, an account event.
+    const identityKey = await announceIdentityKey(baseUrl, user.cookie);
+    expect((await post(baseUrl, '/api/sessions/revoke-others', {}, user.cookie)).status).toBe(200);
     const exported = (await (await get('/api/account/export', user.cookie)).json()) as Record<string, unknown>;
     expect(exported).toMatchObject({
       user: { username: user.username },
       recoveryCodeHashes: expect.any(Array),
       sessions: expect.any(Array),
+      events: [{ kind: 'sessions_revoked' }],
+      deviceIdentityKeys: [{ publicKey: identityKey }],
     });
     expect(JSON.stringify(exported)).not.toContain(user.totpSecret);
+    // Nor the password hash, which would let anyone holding the file guess the password offline.
+    const { password_hash: passwordHash } = db
+      .prepare('select password_hash from users where username = ?')
+      .get(user.username) as { password_hash: string };
+    expect(JSON.stringify(exported)).not.toContain(passwordHash);
+    expect(JSON.stringify(exported)).not.toContain('$argon2');
+    expect((exported.user as { passwordHash: string }).passwordHash).toMatch(/left out/);
+
+    // Every table that holds a user's rows, read from the live schema, so a new one cannot be forgotten;
+    // each must hold some of this user's rows now, or the check after deletion would prove nothing.
+    const userId = (exported.user as { id: string }).id;
+    const holders = tablesHoldingUsers(db);
+    expect(holders.map((h) => h.table)).toEqual(
+      expect.arrayContaining(['users', 'sessions', 'recovery_codes', 'account_events', 'identity_keys']),
+    );
+    const rowsOf = ({ table, column }: { table: string; column: string }) =>
+      (db.prepare(`select count(*) as n from "${table}" where "${column}" = ?`).get(userId) as { n: number }).n;
+    for (const holder of holders) expect(rowsOf(holder), `${holder.table} before deletion`).toBeGreaterThan(0);
 
     const refused = await post(baseUrl, '/api/account/delete', { password: 'wrong password here' }, user.cookie);
     expect(refused.status).toBe(401);
     const deleted = await post(baseUrl, '/api/account/delete', { password: user.password }, user.cookie);
     expect(deleted.status).toBe(200);
-    const userId = (exported.user as { id: string }).id;
-    for (const table of ['users', 'sessions', 'recovery_codes', 'account_events']) {
-      const column = table === 'users' ? 'id' : 'user_id';
-      expect(db.prepare(`select count(*) as n from ${table} where ${column} = ?`).get(userId)).toEqual({ n: 0 });
-    }
+    for (const holder of holders) expect(rowsOf(holder), `${holder.table} after deletion`).toBe(0);
     expect((await get('/api/account', user.cookie)).status).toBe(401);
   });
 });
+
+/** Tables with a user's rows, and the column naming the user: users by id, others by a user_id or a reference to users. */
+function tablesHoldingUsers(db: SQLite.Database): { table: string; column: string }[] {
+  const tables = db
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
+    .all() as { name: string }[];
+  const holders = [{ table: 'users', column: 'id' }];
+  for (const { name } of tables) {
+    if (name === 'users') continue;
+    const columns = (db.prepare('select name from pragma_table_info(?)').all(name) as { name: string }[]).map(
+      (c) => c.name,
+    );
+    const references = db.prepare('select "from", "table" from pragma_foreign_key_list(?)').all(name) as {
+      from: string;
+      table: string;
+    }[];
+    const column =
+      references.find((r) => r.table === 'users')?.from ?? (columns.includes('user_id') ? 'user_id' : undefined);
+    if (column) holders.push({ table: name, column });
+  }
+  return holders;
+}

@@ -1,30 +1,45 @@
 // The auth building blocks on their own: argon2 parameters, TOTP replay,
 // recovery codes, throttling, the server key file.
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
-import { argon2Parameters, hashPassword, verifyPassword } from '../src/auth/password.js';
+import { BusyError } from '../src/auth/errors.js';
+import { argon2Parameters, HashQueue, hashPassword, verifyPassword } from '../src/auth/password.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from '../src/auth/recoveryCodes.js';
 import { loadServerKey, ServerKeyError } from '../src/auth/serverKey.js';
-import { Throttle } from '../src/auth/throttle.js';
+import { Reservation, Throttle, ThrottledError } from '../src/auth/throttle.js';
 import { acceptTotp, newTotpSecret } from '../src/auth/totp.js';
 import argon2 from 'argon2';
+import { checkPassword, passwordRules } from '@parley/shared/password-policy';
+import { longPasswordPairs } from './support/longPasswords.js';
+import { loadServerKeyUnprivileged } from './support/unprivileged.js';
 
 describe('argon2id', () => {
   it('uses at least OWASP’s parameters (m = 19 MiB, t = 2, p = 1) and encodes them in the hash', async () => {
     expect(argon2Parameters.type).toBe(argon2.argon2id);
     expect(argon2Parameters.memoryCost).toBeGreaterThanOrEqual(19 * 1024);
     expect(argon2Parameters.timeCost).toBeGreaterThanOrEqual(2);
-    const hash = await hashPassword('violet tractor whispers');
+    const hash = await hashPassword('violet tractor whispers', 'login');
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     expect((await verifyPassword(hash, 'violet tractor whispers')).valid).toBe(true);
     expect((await verifyPassword(hash, 'violet tractor whisper')).valid).toBe(false);
   });
 
+  it.each(longPasswordPairs)(
+    'hashes the whole of the longest passwords allowed ($name): one differing only at its end is refused',
+    async ({ right, nearlyRight }) => {
+      expect(checkPassword(right, 'alice').ok).toBe(true);
+      expect([...right].length).toBe(passwordRules.maxLength);
+      const hash = await hashPassword(right, 'login');
+      expect((await verifyPassword(hash, right)).valid).toBe(true);
+      expect((await verifyPassword(hash, nearlyRight)).valid).toBe(false);
+    },
+  );
+
   it('verifies NFKC-equivalent spellings alike', async () => {
-    const hash = await hashPassword('café au lait pour deux');
+    const hash = await hashPassword('café au lait pour deux', 'login');
     expect((await verifyPassword(hash, 'cafe\u0301 au lait pour deux')).valid).toBe(true);
   });
 
@@ -39,6 +54,28 @@ describe('argon2id', () => {
     expect(check.valid).toBe(true);
     expect(check.rehash).toMatch(/m=19456,p=1,t=2/);
     expect((await verifyPassword(check.rehash ?? '', 'violet tractor whispers')).rehash).toBeUndefined();
+  });
+});
+
+describe('argon2 queue', () => {
+  it('runs logins before waiting sign-ups, bounds sign-ups on their own, and is busy only when full', async () => {
+    const queue = new HashQueue({ concurrency: 1, maxWaiting: 4, maxWaitingSignUps: 2 });
+    const done: string[] = [];
+    const hash = (name: string) => async () => {
+      await argon2.hash(name, argon2Parameters);
+      done.push(name);
+    };
+    const first = queue.run('signUp', hash('sign-up 1')); // runs at once
+    const waiting = [queue.run('signUp', hash('sign-up 2')), queue.run('signUp', hash('sign-up 3'))];
+    const refusedSignUp = queue.run('signUp', hash('sign-up 4'));
+    await expect(refusedSignUp).rejects.toThrow(BusyError);
+    await expect(refusedSignUp).rejects.toThrow(/too many sign-ups/);
+    // Logins still queue while sign-ups are refused, and overtake the waiting sign-ups.
+    waiting.push(queue.run('login', hash('login 1')), queue.run('login', hash('login 2')));
+    const overloaded = queue.run('login', hash('login 3'));
+    await expect(overloaded).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/too many logins/) });
+    await Promise.all([first, ...waiting]);
+    expect(done).toEqual(['sign-up 1', 'login 1', 'login 2', 'sign-up 2', 'sign-up 3']);
   });
 });
 
@@ -75,27 +112,55 @@ describe('recovery codes', () => {
 });
 
 describe('throttle', () => {
-  it('allows a few failures, then backs off exponentially up to a ceiling, and forgets on success', () => {
+  it('allows a few attempts, then backs off exponentially up to a ceiling, and forgets on success', () => {
     let now = 0;
     const throttle = new Throttle(
-      { freeFailures: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
+      { freeAttempts: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
       () => now,
     );
-    throttle.recordFailure('k');
-    throttle.recordFailure('k');
+    throttle.reserve('k');
+    throttle.reserve('k');
     expect(throttle.retryAfterMs('k')).toBe(0);
     const delays = [];
     for (let i = 0; i < 6; i++) {
-      throttle.recordFailure('k');
+      throttle.reserve('k');
       delays.push(throttle.retryAfterMs('k'));
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
     expect(throttle.retryAfterMs('other')).toBe(0);
     now += 8000;
     expect(throttle.retryAfterMs('k')).toBe(0);
-    throttle.recordFailure('k');
-    throttle.recordSuccess('k');
+    throttle.reserve('k');
+    throttle.forget('k');
     expect(throttle.retryAfterMs('k')).toBe(0);
+  });
+
+  it('gives back one attempt at a time, and reserves for several keys all or none', () => {
+    const now = 0;
+    const policy = { freeAttempts: 1, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 };
+    const account = new Throttle(policy, () => now);
+    const address = new Throttle(policy, () => now);
+    account.reserve('a');
+    account.reserve('a');
+    expect(account.retryAfterMs('a')).toBe(1000);
+    account.refund('a');
+    expect(account.retryAfterMs('a')).toBe(0);
+
+    const first = Reservation.take([
+      [account, 'a'],
+      [address, 'x'],
+    ]);
+    expect(() =>
+      Reservation.take([
+        [address, 'x'],
+        [account, 'a'],
+      ]),
+    ).toThrow(ThrottledError);
+    // The refused reservation took nothing from the address.
+    first.refund();
+    first.refund();
+    expect(address.retryAfterMs('x')).toBe(0);
+    expect(account.retryAfterMs('a')).toBe(0);
   });
 });
 
@@ -117,19 +182,26 @@ describe('server key', () => {
     await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
   });
 
-  it('refuses an unreadable key file', async () => {
+  it('refuses a key file it cannot read, and leaves it as it is (read by an unprivileged user)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
     await loadServerKey(dir);
-    chmodSync(join(dir, 'server.key'), 0o000);
-    // root reads anything; the check that matters for root is a directory in the way
-    if (process.getuid?.() === 0) {
-      const blocked = mkdtempSync(join(tmpdir(), 'parley-key-'));
-      writeFileSync(join(blocked, 'placeholder'), '');
-      const { mkdirSync } = await import('node:fs');
-      mkdirSync(join(blocked, 'server.key'));
-      await expect(loadServerKey(blocked)).rejects.toThrow(ServerKeyError);
-    } else {
-      await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
-    }
+    const keyFile = join(dir, 'server.key');
+    const key = readFileSync(keyFile);
+    chmodSync(keyFile, 0o000);
+    chmodSync(dir, 0o755); // the directory is open to anyone: only the file itself is unreadable
+    const outcome = await loadServerKeyUnprivileged(dir);
+    expect(outcome.uid).not.toBe(0); // root would read it anyway, and prove nothing
+    expect(outcome).toMatchObject({
+      loaded: false,
+      error: { name: 'ServerKeyError', message: expect.stringMatching(/exists but cannot be read.*EACCES/) },
+    });
+    chmodSync(keyFile, 0o600);
+    expect(readFileSync(keyFile).equals(key)).toBe(true);
+  });
+
+  it('refuses a directory where the key file should be', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-key-'));
+    mkdirSync(join(dir, 'server.key'));
+    await expect(loadServerKey(dir)).rejects.toThrow(ServerKeyError);
   });
 });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sessions } from '../src/auth/sessions.js';
-import { openDatabase, type Store } from '../src/store/index.js';
+import { nowSeconds, openDatabase, type Store } from '../src/store/index.js';
+import { runMaintenance } from '../src/store/maintenance.js';
 import { postgresAvailable, postgresDatabase, sqliteDatabase, type TestDatabase } from './support/databases.js';
 
 /** Tables and their columns as docs/data-inventory.md lists them. */
@@ -103,6 +104,65 @@ describe.each(engines)('store on %s', (_engine, create) => {
     expect(await sessions.revokeAll(userId, b.session.id)).toBe(1);
     expect(await sessions.validate(b.token)).toBeDefined();
     expect(await sessions.validate(c.token)).toBeUndefined();
+    await store.db.destroy();
+  });
+
+  it('purges sessions that have been idle too long, not only those past their absolute end', async () => {
+    const store = await openDatabase((await open()).location);
+    const userId = randomUUID();
+    await store.db
+      .insertInto('users')
+      .values({ id: userId, username: 'idle', password_hash: 'h', totp_secret_sealed: 's', created_at: 1 })
+      .execute();
+    let now = nowSeconds();
+    const policy = { idleSeconds: 4 * 3600, absoluteSeconds: 30 * 86400 };
+    const sessions = new Sessions(store.db, policy, () => now);
+    const idle = await sessions.create(userId);
+    const busy = await sessions.create(userId);
+    const ended: string[] = [];
+    sessions.on('ended', (ids) => ended.push(...ids));
+
+    now += 3 * 3600;
+    await sessions.recordActivity(busy.session.id); // a call keeps this one going
+    now += 2 * 3600; // idle's last activity is now over 4 hours ago; busy's is not
+    await runMaintenance(store.db, sessions);
+    expect(ended).toEqual([idle.session.id]);
+    expect(await sessions.validate(idle.token)).toBeUndefined();
+    expect(await sessions.validate(busy.token)).toMatchObject({ id: busy.session.id });
+    await store.db.destroy();
+  });
+
+  it('records activity at most once an hour per session, and never revives an idle-expired one', async () => {
+    const store = await openDatabase((await open()).location);
+    const userId = randomUUID();
+    await store.db
+      .insertInto('users')
+      .values({ id: userId, username: 'act', password_hash: 'h', totp_secret_sealed: 's', created_at: 1 })
+      .execute();
+    let now = nowSeconds();
+    const sessions = new Sessions(store.db, { idleSeconds: 4 * 3600, absoluteSeconds: 30 * 86400 }, () => now);
+    const { session } = await sessions.create(userId);
+    const lastActive = async () =>
+      (await store.db.selectFrom('sessions').select('last_active_at').where('id', '=', session.id).executeTakeFirst())
+        ?.last_active_at;
+    const hour = (t: number) => t - (t % 3600);
+
+    now += 2 * 3600;
+    await sessions.recordActivity(session.id);
+    expect(await lastActive()).toBe(hour(now));
+    // Within the same hour nothing more is written: a marker set meanwhile stays.
+    await store.db.updateTable('sessions').set({ last_active_at: 7 }).where('id', '=', session.id).execute();
+    await sessions.recordActivity(session.id);
+    expect(await lastActive()).toBe(7);
+
+    now += 5 * 3600; // past the idle timeout since the last recorded activity
+    await store.db
+      .updateTable('sessions')
+      .set({ last_active_at: hour(now) - 5 * 3600 })
+      .where('id', '=', session.id)
+      .execute();
+    await sessions.recordActivity(session.id);
+    expect(await lastActive()).toBe(hour(now) - 5 * 3600);
     await store.db.destroy();
   });
 });

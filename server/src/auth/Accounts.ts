@@ -2,52 +2,80 @@
 // the account page's actions. Failures say as little as possible: every
 // login failure is the same "not right" message, and an unknown username
 // costs the same argon2 time as a wrong password.
+// Guessing is bounded whatever the concurrency: every password or code check
+// first reserves its attempt (per account, per client address, per pending
+// login) synchronously, before anything is awaited; see throttle.ts.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type Account, type AuthRequest, type AuthResponse } from '@parley/shared';
 import { checkPassword } from '@parley/shared/password-policy';
 import { ClientError } from '../errors.js';
-import { coarseNowSeconds, type AccountEventKind, type Database } from '../store/index.js';
+import { accountSummary, exportAccountData } from './accountData.js';
+import { coarseNowSeconds, type AccountEventKind, type Database, type Store } from '../store/index.js';
 import { hashPassword, prepareDecoy, verifyAgainstDecoy, verifyPassword } from './password.js';
 import { PendingStore } from './PendingStore.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from './recoveryCodes.js';
 import type { ServerKey } from './serverKey.js';
 import type { Sessions } from './sessions.js';
-import { accountThrottlePolicy, addressThrottlePolicy, Throttle } from './throttle.js';
+import { ExpiredError, InvalidCredentialsError } from './errors.js';
+import {
+  accountThrottlePolicy,
+  addressThrottlePolicy,
+  Reservation,
+  signUpThrottlePolicy,
+  Throttle,
+} from './throttle.js';
 import { acceptTotp, newTotpSecret, otpauthUri, qrCodeSvg } from './totp.js';
 
 type PendingEnrolment = { username: string; passwordHash: string; secret: string; attempts: number };
 type PendingLogin = { userId: string; username: string; attempts: number };
 
+/** Codes ever checked for one pending sign-up or login; then it must start again. */
 const maxCodeAttempts = 5;
-const notRight = () => new ClientError('invalid_credentials', 'The username, password or code is not right.');
+const loginExpired = () => new ExpiredError('This login expired or had too many wrong codes. Please start again.');
 
 export class Accounts {
   readonly #enrolments = new PendingStore<PendingEnrolment>(15 * 60_000, 10_000);
   readonly #logins = new PendingStore<PendingLogin>(5 * 60_000, 10_000);
   readonly #accountThrottle = new Throttle(accountThrottlePolicy);
   readonly #addressThrottle = new Throttle(addressThrottlePolicy);
+  readonly #signUpThrottle = new Throttle(signUpThrottlePolicy);
+
+  private readonly db: Kysely<Database>;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly store: Store,
     private readonly serverKey: ServerKey,
     private readonly sessions: Sessions,
   ) {
+    this.db = store.db;
     // Warm-up only: a failure here resurfaces on the first unknown-username login.
     prepareDecoy().catch(() => undefined);
   }
 
-  async startRegistration({ username, password }: AuthRequest<'register'>): Promise<AuthResponse<'register'>> {
-    const verdict = checkPassword(password, username);
-    if (!verdict.ok) throw new ClientError('weak_password', verdict.message);
-    if (await this.#findUser(username)) throw new ClientError('username_taken', 'That username is taken.');
+  async startRegistration(
+    { username, password }: AuthRequest<'register'>,
+    clientKey: string,
+  ): Promise<AuthResponse<'register'>> {
+    // Every sign-up counts, whatever its outcome: it costs a policy check
+    // (~10 ms of this thread) and a hash (~25 ms of a core), and its answer
+    // tells whether a username exists. The checks run in the hash queue's
+    // turn, so sign-ups turned away as busy cost nothing.
+    const reservation = Reservation.take([[this.#signUpThrottle, clientKey]]);
+    let passwordHash: string;
+    try {
+      passwordHash = await hashPassword(password, 'signUp', async () => {
+        const verdict = checkPassword(password, username);
+        if (!verdict.ok) throw new ClientError('weak_password', verdict.message);
+        if (await this.#findUser(username)) throw new ClientError('username_taken', 'That username is taken.');
+      });
+    } catch (error) {
+      // Every answer counts, "busy" too (a flood gains nothing from it); only a failure of ours does not.
+      if (!(error instanceof ClientError)) reservation.refund();
+      throw error;
+    }
     const secret = newTotpSecret();
-    const enrolmentId = this.#enrolments.put({
-      username,
-      passwordHash: await hashPassword(password),
-      secret,
-      attempts: 0,
-    });
+    const enrolmentId = this.#enrolments.put({ username, passwordHash, secret, attempts: 0 });
     const uri = otpauthUri(username, secret);
     return { enrolmentId, totpSecret: secret, otpauthUri: uri, qrCodeSvg: await qrCodeSvg(uri) };
   }
@@ -55,11 +83,13 @@ export class Accounts {
   /** Proves the authenticator works; only then is the account written down. */
   async confirmEnrolment({ enrolmentId, code }: AuthRequest<'confirmEnrolment'>) {
     const pending = this.#enrolments.get(enrolmentId);
-    if (!pending) throw new ClientError('expired', 'This sign-up expired. Please start again.');
+    if (!pending || pending.attempts >= maxCodeAttempts)
+      throw new ExpiredError('This sign-up expired or had too many wrong codes. Please start again.');
+    pending.attempts += 1; // counted before the check is awaited, so parallel codes cannot all be tried
     const step = await acceptTotp(pending.secret, code, 0);
     if (step === undefined) {
-      if (++pending.attempts >= maxCodeAttempts) this.#enrolments.delete(enrolmentId);
-      throw new ClientError('invalid_credentials', 'That code is not right. Check the time on your device.');
+      if (pending.attempts >= maxCodeAttempts) this.#enrolments.delete(enrolmentId);
+      throw new InvalidCredentialsError('That code is not right. Check the time on your device.');
     }
     const userId = randomUUID();
     const recoveryCodes = newRecoveryCodes();
@@ -91,127 +121,61 @@ export class Accounts {
 
   async startLogin({ username, password }: AuthRequest<'login'>, clientKey: string): Promise<AuthResponse<'login'>> {
     const keys = throttleKeys(username, clientKey);
-    this.#assertNotThrottled(keys);
-    const user = await this.#findUser(username);
-    if (!user) {
-      await verifyAgainstDecoy(password);
-      throw this.#fail(keys);
-    }
-    const check = await verifyPassword(user.password_hash, password);
-    if (!check.valid) throw this.#fail(keys);
-    if (check.rehash)
-      await this.db.updateTable('users').set({ password_hash: check.rehash }).where('id', '=', user.id).execute();
+    const reservation = this.#reserve(keys);
+    const user = await evaluated(reservation, async () => {
+      const found = await this.#findUser(username);
+      if (!found) {
+        await verifyAgainstDecoy(password);
+        throw new InvalidCredentialsError();
+      }
+      const check = await verifyPassword(found.password_hash, password);
+      if (!check.valid) throw new InvalidCredentialsError();
+      return { ...found, rehash: check.rehash };
+    });
+    if (user.rehash)
+      await this.db.updateTable('users').set({ password_hash: user.rehash }).where('id', '=', user.id).execute();
     return { loginId: this.#logins.put({ userId: user.id, username: user.username, attempts: 0 }) };
   }
 
   /** The second step: a TOTP code for a new time step, or an unused recovery code. */
   async finishLogin(request: AuthRequest<'secondFactor'>, clientKey: string): Promise<{ userId: string }> {
     const pending = this.#logins.get(request.loginId);
-    if (!pending) throw notRight();
+    if (!pending || pending.attempts >= maxCodeAttempts) throw loginExpired();
     const keys = throttleKeys(pending.username, clientKey);
-    this.#assertNotThrottled(keys);
-    const accepted =
-      'code' in request
-        ? await this.#acceptCode(pending.userId, request.code)
-        : await this.#useRecoveryCode(pending.userId, request.recoveryCode);
-    if (!accepted) {
-      if (++pending.attempts >= maxCodeAttempts) this.#logins.delete(request.loginId);
-      throw this.#fail(keys);
+    const reservation = this.#reserve(keys);
+    pending.attempts += 1; // this login's own attempt, taken with the others before anything is awaited
+    try {
+      await evaluated(reservation, async () => {
+        const accepted =
+          'code' in request
+            ? await this.#acceptCode(pending.userId, request.code)
+            : await this.#useRecoveryCode(pending.userId, request.recoveryCode);
+        if (!accepted) throw new InvalidCredentialsError();
+      });
+    } catch (error) {
+      if (!(error instanceof InvalidCredentialsError))
+        pending.attempts -= 1; // never checked
+      else if (pending.attempts >= maxCodeAttempts) this.#logins.delete(request.loginId);
+      throw error;
     }
     this.#logins.delete(request.loginId);
-    this.#accountThrottle.recordSuccess(keys.account);
+    this.#accountThrottle.forget(keys.account); // both factors right: the account starts afresh
     return { userId: pending.userId };
   }
 
-  async account(userId: string, currentSessionId: string): Promise<Account> {
-    const user = await this.db
-      .selectFrom('users')
-      .select(['username', 'created_at'])
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow();
-    const codes = await this.db
-      .selectFrom('recovery_codes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .executeTakeFirstOrThrow();
-    const events = await this.db
-      .selectFrom('account_events')
-      .select(['kind', 'at'])
-      .where('user_id', '=', userId)
-      .orderBy('at', 'desc')
-      .limit(50)
-      .execute();
-    const sessions = await this.sessions.list(userId);
-    return {
-      username: user.username,
-      createdAt: user.created_at,
-      recoveryCodesLeft: Number(codes.n),
-      sessions: sessions.map((s) => ({
-        id: s.id,
-        createdAt: s.createdAt,
-        lastActiveAt: s.lastActiveAt,
-        current: s.id === currentSessionId,
-      })),
-      events,
-    };
+  account(userId: string, currentSessionId: string): Promise<Account> {
+    return accountSummary(this.db, this.sessions, userId, currentSessionId);
   }
 
-  /** Everything stored about the user, as JSON; secrets are described rather than handed out. */
-  async exportData(userId: string) {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-    const codes = await this.db
-      .selectFrom('recovery_codes')
-      .select('code_hash')
-      .where('user_id', '=', userId)
-      .execute();
-    const events = await this.db
-      .selectFrom('account_events')
-      .select(['kind', 'at'])
-      .where('user_id', '=', userId)
-      .orderBy('at')
-      .execute();
-    const sessions = await this.db
-      .selectFrom('sessions')
-      .select(['id', 'created_at', 'last_active_at', 'expires_at'])
-      .where('user_id', '=', userId)
-      .execute();
-    const identityKeys = await this.db
-      .selectFrom('identity_keys')
-      .select(['public_key', 'first_used_at', 'last_used_at'])
-      .where('user_id', '=', userId)
-      .execute();
-    return {
-      exportedAt: new Date().toISOString(),
-      note: 'Everything Parley stores about you. Times are Unix seconds. Nothing about your calls is ever stored.',
-      user: {
-        id: user.id,
-        username: user.username,
-        createdAt: user.created_at,
-        passwordHash: user.password_hash,
-        totpLastAcceptedStep: user.totp_last_step,
-        totpSecret: 'stored encrypted; left out of this file because anyone holding it could make your login codes',
-      },
-      recoveryCodeHashes: codes.map((c) => c.code_hash),
-      sessions: sessions.map((s) => ({
-        id: s.id,
-        createdAt: s.created_at,
-        lastActiveAt: s.last_active_at,
-        expiresAt: s.expires_at,
-      })),
-      events,
-      deviceIdentityKeys: identityKeys.map((k) => ({
-        publicKey: k.public_key,
-        firstUsedAt: k.first_used_at,
-        lastUsedAt: k.last_used_at,
-      })),
-    };
+  exportData(userId: string) {
+    return exportAccountData(this.db, userId);
   }
 
   async changePassword(userId: string, keepSessionId: string, request: AuthRequest<'changePassword'>): Promise<void> {
     const user = await this.#reauthenticate(userId, request.currentPassword);
     const verdict = checkPassword(request.newPassword, user.username);
     if (!verdict.ok) throw new ClientError('weak_password', verdict.message);
-    const hash = await hashPassword(request.newPassword);
+    const hash = await hashPassword(request.newPassword, 'login');
     await this.db.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
     await this.sessions.revokeAll(userId, keepSessionId);
     await this.recordEvent(userId, 'password_changed');
@@ -231,7 +195,10 @@ export class Accounts {
     return codes;
   }
 
-  /** Immediate and complete: the user row and, with it (cascade), sessions, codes, events and device keys. */
+  /**
+   * Immediate and complete: the user row and, with it (cascade), sessions,
+   * codes, events and device keys; on SQLite also overwritten on disk.
+   */
   async deleteAccount(userId: string, request: AuthRequest<'deleteAccount'>): Promise<void> {
     await this.#reauthenticate(userId, request.password);
     await this.sessions.revokeAll(userId); // first, so live calls of this user are cut too
@@ -241,6 +208,7 @@ export class Accounts {
       }
       await trx.deleteFrom('users').where('id', '=', userId).execute();
     });
+    await this.store.flushDeleted(); // and off the disk, not only out of the tables
   }
 
   async recordEvent(userId: string, kind: AccountEventKind): Promise<void> {
@@ -296,35 +264,42 @@ export class Accounts {
   }
 
   async #reauthenticate(userId: string, password: string) {
-    const keys: ThrottleKeys = { account: `id:${userId}` };
-    this.#assertNotThrottled(keys);
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
-    const check = await verifyPassword(user.password_hash, password);
-    if (!check.valid) {
-      this.#accountThrottle.recordFailure(keys.account);
-      throw new ClientError('invalid_credentials', 'That password is not right.');
-    }
-    return user;
+    const reservation = Reservation.take([[this.#accountThrottle, `id:${userId}`]]);
+    return evaluated(reservation, async () => {
+      const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+      const check = await verifyPassword(user.password_hash, password);
+      if (!check.valid) throw new InvalidCredentialsError('That password is not right.');
+      return user;
+    });
   }
 
-  #assertNotThrottled(keys: ThrottleKeys): void {
-    const waitMs = Math.max(
-      this.#accountThrottle.retryAfterMs(keys.account),
-      keys.address ? this.#addressThrottle.retryAfterMs(keys.address) : 0,
-    );
-    if (waitMs > 0)
-      throw new ClientError('throttled', `Too many attempts. Try again in ${Math.ceil(waitMs / 1000)} s.`);
-  }
-
-  #fail(keys: ThrottleKeys): ClientError {
-    this.#accountThrottle.recordFailure(keys.account);
-    if (keys.address) this.#addressThrottle.recordFailure(keys.address);
-    return notRight();
+  /** One attempt for the account and for the client address, taken before anything is awaited. */
+  #reserve(keys: ThrottleKeys): Reservation {
+    return Reservation.take([
+      [this.#accountThrottle, keys.account],
+      [this.#addressThrottle, keys.address],
+    ]);
   }
 }
 
-type ThrottleKeys = { account: string; address?: string };
+type ThrottleKeys = { account: string; address: string };
 
 function throttleKeys(username: string, clientKey: string): ThrottleKeys {
   return { account: `user:${username.normalize('NFKC').trim().toLowerCase()}`, address: clientKey };
+}
+
+/**
+ * Runs a check under its reservation. A wrong answer keeps the attempt
+ * counted; a right one gives it back, and so does a check that never ran
+ * (the server was busy, the database failed): only guesses count.
+ */
+async function evaluated<T>(reservation: Reservation, check: () => Promise<T>): Promise<T> {
+  try {
+    const result = await check();
+    reservation.refund();
+    return result;
+  } catch (error) {
+    if (!(error instanceof InvalidCredentialsError)) reservation.refund();
+    throw error;
+  }
 }

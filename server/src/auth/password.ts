@@ -1,13 +1,17 @@
 // Password hashing with argon2id. Parameters are named constants at OWASP's
 // recommendation (m = 19 MiB, t = 2, p = 1); a hash made with weaker ones is
-// recomputed at the next successful login. Hashing runs behind a bounded queue:
-// a flood of logins waits its turn or is told to come back later, instead of
-// exhausting memory (each hash holds 19 MiB) or starving the media signaling.
+// recomputed at the next successful login.
+// Hashing runs behind one bounded priority queue (HashQueue): a flood waits
+// its turn or is told to come back later, instead of exhausting memory (each
+// hash holds 19 MiB) or starving the media signaling. People who have an
+// account (logins, password changes) go first; sign-ups wait behind them,
+// with a smaller bound of their own, so a flood of sign-ups can neither
+// delay a login much nor make it "busy".
 import { cpus } from 'node:os';
 import argon2 from 'argon2';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { normalizePassword } from '@parley/shared';
-import { ClientError } from '../errors.js';
+import { BusyError } from './errors.js';
 
 export const argon2Parameters = {
   type: argon2.argon2id,
@@ -16,33 +20,69 @@ export const argon2Parameters = {
   parallelism: 1,
 } as const;
 
-/** At most this many hashes run at once (one per core), and this many wait. */
-const concurrentHashes = Math.max(1, cpus().length);
-const maxWaitingHashes = 128;
+/** Who is waiting for a hash: someone with an account, or someone making one. */
+export type HashPriority = 'login' | 'signUp';
 
-const limit = pLimit(concurrentHashes);
+export type HashQueueLimits = {
+  /** Hashes running at once. */
+  concurrency: number;
+  /** Hashes waiting, of any priority: beyond this the server is overloaded. */
+  maxWaiting: number;
+  /** Sign-ups waiting: beyond this, sign-ups are turned away while logins still queue. */
+  maxWaitingSignUps: number;
+};
 
-export class BusyError extends ClientError {
-  constructor() {
-    super('busy', 'the server is busy; try again in a moment');
-    this.name = 'BusyError';
+const queuePriority: Record<HashPriority, number> = { login: 1, signUp: 0 };
+
+export class HashQueue {
+  readonly #queue: PQueue;
+
+  constructor(private readonly limits: HashQueueLimits) {
+    this.#queue = new PQueue({ concurrency: limits.concurrency });
+  }
+
+  /** Runs `work` in turn, or refuses at once with a BusyError when too many wait. */
+  run<T>(priority: HashPriority, work: () => Promise<T>): Promise<T> {
+    if (this.#queue.size >= this.limits.maxWaiting)
+      return Promise.reject(new BusyError('The server has too many logins to check right now. Try again in a minute.'));
+    if (
+      priority === 'signUp' &&
+      this.#queue.sizeBy({ priority: queuePriority.signUp }) >= this.limits.maxWaitingSignUps
+    )
+      return Promise.reject(new BusyError('The server has too many sign-ups right now. Try again in a few minutes.'));
+    return this.#queue.add(work, { priority: queuePriority[priority] });
   }
 }
 
-function queued<T>(work: () => Promise<T>): Promise<T> {
-  if (limit.pendingCount >= maxWaitingHashes) return Promise.reject(new BusyError());
-  return limit(work);
-}
+/** One hash per core at a time; a few seconds' worth may wait (a hash takes ~25 ms on one core). */
+const hashQueue = new HashQueue({
+  concurrency: Math.max(1, cpus().length),
+  maxWaiting: 128,
+  maxWaitingSignUps: 16,
+});
 
-export function hashPassword(password: string): Promise<string> {
-  return queued(() => argon2.hash(normalizePassword(password), argon2Parameters));
+/**
+ * Hashes a password in its turn. `beforeHashing` runs in that turn too, just
+ * before: checks that cost time (the password policy, the username) are then
+ * spent only on work the queue has room for, and a flood turned away as busy
+ * costs nothing.
+ */
+export function hashPassword(
+  password: string,
+  priority: HashPriority,
+  beforeHashing: () => Promise<void> = async () => undefined,
+): Promise<string> {
+  return hashQueue.run(priority, async () => {
+    await beforeHashing();
+    return argon2.hash(normalizePassword(password), argon2Parameters);
+  });
 }
 
 export type PasswordCheck = { valid: boolean; rehash: string | undefined };
 
 /** Checks a password; when it is right and the hash is outdated, also returns a fresh hash to store. */
 export function verifyPassword(hash: string, password: string): Promise<PasswordCheck> {
-  return queued(async () => {
+  return hashQueue.run('login', async () => {
     const normalized = normalizePassword(password);
     const valid = await argon2.verify(hash, normalized);
     const rehash =

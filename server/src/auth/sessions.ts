@@ -1,11 +1,13 @@
 // Sessions, after Lucia's guide. The token handed to the browser is
 // "<id>.<secret>" with 256 random bits of secret; the database keeps the id
 // and SHA-256(secret) only, and the secret is compared in constant time. A
-// session ends when idle too long, when too old, or when revoked.
+// session ends when idle too long, when too old, or when revoked. Activity is
+// a validated request or a message on one of its sockets, written down
+// coarsely (at most once an hour), so a long call keeps its session alive.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
-import { coarseNowSeconds, nowSeconds, type Database } from '../store/index.js';
+import { nowSeconds, type Database } from '../store/index.js';
 
 export type SessionPolicy = { idleSeconds: number; absoluteSeconds: number };
 
@@ -18,24 +20,34 @@ const hashSecret = (secret: string) => createHash('sha256').update(secret).diges
 export type SessionsEvents = { ended: [sessionIds: string[]] };
 
 export class Sessions extends EventEmitter<SessionsEvents> {
+  /** Sessions whose activity is already written down for the current hour. */
+  #recorded = { hour: 0, ids: new Set<string>() };
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly policy: SessionPolicy,
+    /** Now, in Unix seconds: injectable so tests need not wait for hours. */
+    private readonly now: () => number = nowSeconds,
   ) {
     super();
+  }
+
+  /** Now rounded down to the hour: activity and creation times are kept this coarse. */
+  #coarseNow(): number {
+    const now = this.now();
+    return now - (now % 3600);
   }
 
   /** Creates a session and returns the token for the cookie; only its hash is stored. */
   async create(userId: string): Promise<{ token: string; session: SessionRecord }> {
     const id = encode(randomBytes(16));
     const secret = encode(randomBytes(32));
-    const now = nowSeconds();
     const session = {
       id,
       userId,
-      createdAt: coarseNowSeconds(),
-      lastActiveAt: coarseNowSeconds(),
-      expiresAt: now + this.policy.absoluteSeconds,
+      createdAt: this.#coarseNow(),
+      lastActiveAt: this.#coarseNow(),
+      expiresAt: this.now() + this.policy.absoluteSeconds,
     };
     await this.db
       .insertInto('sessions')
@@ -61,12 +73,12 @@ export class Sessions extends EventEmitter<SessionsEvents> {
     const actual = Buffer.from(hashSecret(secret), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
 
-    const now = nowSeconds();
+    const now = this.now();
     if (now >= row.expires_at || now >= row.last_active_at + this.policy.idleSeconds) {
       await this.revoke(row.user_id, row.id);
       return undefined;
     }
-    const lastActiveAt = coarseNowSeconds();
+    const lastActiveAt = this.#coarseNow();
     // Coarse activity: at most one write per session per hour.
     if (lastActiveAt > row.last_active_at) {
       await this.db.updateTable('sessions').set({ last_active_at: lastActiveAt }).where('id', '=', id).execute();
@@ -79,7 +91,7 @@ export class Sessions extends EventEmitter<SessionsEvents> {
       .selectFrom('sessions')
       .selectAll()
       .where('user_id', '=', userId)
-      .where('expires_at', '>', nowSeconds())
+      .where('expires_at', '>', this.now())
       .orderBy('created_at', 'desc')
       .execute();
     return rows.map((row) => ({
@@ -110,9 +122,44 @@ export class Sessions extends EventEmitter<SessionsEvents> {
     return this.#delete((await query.execute()).map((row) => row.id));
   }
 
-  /** Deletes expired sessions of everyone: run periodically so stale rows do not linger. */
+  /**
+   * Notes activity of a session that is in use without new requests (a
+   * socket in a call): at most one write per session per hour, and never for
+   * a session already past its idle or absolute end, which stays ended.
+   */
+  async recordActivity(sessionId: string): Promise<void> {
+    const hour = this.#coarseNow();
+    if (this.#recorded.hour !== hour) this.#recorded = { hour, ids: new Set() };
+    if (this.#recorded.ids.has(sessionId)) return;
+    this.#recorded.ids.add(sessionId);
+    const now = this.now();
+    try {
+      await this.db
+        .updateTable('sessions')
+        .set({ last_active_at: hour })
+        .where('id', '=', sessionId)
+        .where('last_active_at', '<', hour)
+        .where('last_active_at', '>', now - this.policy.idleSeconds)
+        .where('expires_at', '>', now)
+        .execute();
+    } catch (error) {
+      this.#recorded.ids.delete(sessionId); // not written: the next message tries again
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes the sessions of everyone that are past their absolute end or idle
+   * too long: run periodically, so stale rows do not linger and 'ended' cuts
+   * the sockets of sessions nobody validates any more.
+   */
   async purgeExpired(): Promise<number> {
-    const expired = await this.db.selectFrom('sessions').select('id').where('expires_at', '<=', nowSeconds()).execute();
+    const now = this.now();
+    const expired = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_active_at', '<=', now - this.policy.idleSeconds)]))
+      .execute();
     return this.#delete(expired.map((row) => row.id));
   }
 

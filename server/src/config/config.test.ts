@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('defaults to loopback, port 3000 and no announced address', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, trustedProxies: [], https: false });
     expect(config.media.listenIp).toBe('127.0.0.1');
     expect(config.media.announcedAddress).toBeUndefined();
     expect(config.media.workers).toBeGreaterThanOrEqual(1);
@@ -50,5 +50,22 @@ describe('loadConfig', () => {
 
   it('rejects an inverted RTC port range', () => {
     expect(() => loadConfig({ PARLEY_RTC_MIN_PORT: '5000', PARLEY_RTC_MAX_PORT: '4000' })).toThrow(/MIN_PORT/);
+  });
+
+  it('trusts no proxy unless told, and reads addresses and ranges', () => {
+    expect(loadConfig({}).http.trustedProxies).toEqual([]);
+    expect(loadConfig({ PARLEY_TRUSTED_PROXIES: ' 10.0.0.1, 192.168.0.0/16,fd00::/8 ' }).http.trustedProxies).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      'fd00::/8',
+    ]);
+    expect(() => loadConfig({ PARLEY_TRUSTED_PROXIES: '10.0.0.300' })).toThrow(/PARLEY_TRUSTED_PROXIES/);
+  });
+
+  it('serves plain HTTP unless PARLEY_HTTPS=true, and names the old PARLEY_SECURE_COOKIES it replaces', () => {
+    expect(loadConfig({}).http.https).toBe(false);
+    expect(loadConfig({ PARLEY_HTTPS: 'true' }).http.https).toBe(true);
+    expect(() => loadConfig({ PARLEY_HTTPS: 'yes' })).toThrow(/PARLEY_HTTPS/);
+    expect(() => loadConfig({ PARLEY_SECURE_COOKIES: 'true' })).toThrow(/PARLEY_SECURE_COOKIES.*PARLEY_HTTPS/);
   });
 });

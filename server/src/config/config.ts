@@ -5,12 +5,19 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clientVersion, compareVersions, VersionSchemaSource } from '@parley/shared';
+import { isProxyEntry } from '../http/clientAddress.js';
 import { LogLevelSchema } from '../logging/index.js';
 
 const defaultClientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
 const port = z.coerce.number().int().min(0).max(65535);
 const ipAddress = z.union([z.ipv4(), z.ipv6()]);
+const commaSeparated = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean),
+);
 
 const EnvSchema = z
   .object({
@@ -37,17 +44,25 @@ const EnvSchema = z
       .max(24 * 90)
       .default(24 * 7),
     PARLEY_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    /** Set when Parley is served over HTTPS (behind a TLS proxy): cookies get the Secure flag. */
-    PARLEY_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+    /**
+     * Parley is reached over HTTPS (usually through a TLS proxy): the session
+     * cookie is then Secure and __Host- prefixed, every response carries HSTS,
+     * and pages must come from an https:// origin.
+     */
+    PARLEY_HTTPS: z.enum(['true', 'false']).default('false'),
+    /** Replaced by PARLEY_HTTPS; refused rather than ignored, so an upgrade cannot silently lose Secure cookies. */
+    PARLEY_SECURE_COOKIES: z
+      .never({ error: 'replaced by PARLEY_HTTPS=true|false (whether Parley is reached over HTTPS)' })
+      .optional(),
+    /**
+     * Reverse proxies in front of Parley (IP addresses or CIDR ranges, comma-separated):
+     * their X-Forwarded-For is believed. Empty: the direct peer is the client.
+     */
+    PARLEY_TRUSTED_PROXIES: commaSeparated
+      .pipe(z.array(z.string().refine(isProxyEntry, 'entries are IP addresses or CIDR ranges, like 10.0.0.0/8')))
+      .default([]),
     /** Optional TURN relay for browsers behind strict firewalls: comma-separated turn:/turns: URLs. */
-    PARLEY_TURN_URLS: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((url) => url.trim())
-          .filter(Boolean),
-      )
+    PARLEY_TURN_URLS: commaSeparated
       .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'TURN URLs start with turn: or turns:')).max(8))
       .default([]),
     PARLEY_TURN_USERNAME: z.string().max(256).optional(),
@@ -69,7 +84,7 @@ const EnvSchema = z
   });
 
 export type Config = {
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustedProxies: string[]; https: boolean };
   dataDir: string;
   clientDir: string;
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
@@ -77,7 +92,7 @@ export type Config = {
   clientVersions: { minimum: string; current: string };
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
-  sessions: { idleSeconds: number; absoluteSeconds: number; secureCookies: boolean };
+  sessions: { idleSeconds: number; absoluteSeconds: number };
   media: {
     workers: number;
     listenIp: string;
@@ -101,7 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
-    http: { host: e.PARLEY_HOST, port: e.PARLEY_PORT },
+    http: {
+      host: e.PARLEY_HOST,
+      port: e.PARLEY_PORT,
+      trustedProxies: e.PARLEY_TRUSTED_PROXIES,
+      https: e.PARLEY_HTTPS === 'true',
+    },
     dataDir: resolve(e.PARLEY_DATA_DIR),
     clientDir: resolve(e.PARLEY_CLIENT_DIR),
     logLevel: e.PARLEY_LOG_LEVEL,
@@ -111,7 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
       absoluteSeconds: e.PARLEY_SESSION_MAX_DAYS * 86400,
-      secureCookies: e.PARLEY_SECURE_COOKIES === 'true',
     },
     media: {
       workers: e.PARLEY_MEDIA_WORKERS,

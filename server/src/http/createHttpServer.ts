@@ -11,7 +11,12 @@ export type Health = () => { status: 'ok' | 'degraded'; mediaWorkers: number };
 /** Handles /api/* requests (the account API). */
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-export function createHttpServer(clientDir: string, health: Health, api: ApiHandler): Server {
+export function createHttpServer(
+  clientDir: string,
+  health: Health,
+  api: ApiHandler,
+  policy: { https: boolean },
+): Server {
   if (!existsSync(join(clientDir, 'index.html'))) {
     throw new Error(`the client is not built: ${join(clientDir, 'index.html')} is missing (run npm run build)`);
   }
@@ -26,7 +31,7 @@ export function createHttpServer(clientDir: string, health: Health, api: ApiHand
   });
 
   return createServer((request, response) => {
-    applySecurityHeaders(response);
+    applySecurityHeaders(response, policy);
     if (request.url === '/healthz') {
       const body = health();
       response.writeHead(body.status === 'ok' ? 200 : 503, {

@@ -27,6 +27,16 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export function applySecurityHeaders(response: ServerResponse): void {
-  for (const [name, value] of Object.entries(securityHeaders)) response.setHeader(name, value);
+/**
+ * Over HTTPS, browsers are also told to use nothing else for a year (HSTS).
+ * No includeSubDomains: Parley cannot know what else runs under its parent
+ * domain, and would break those sites' plain-HTTP pages. No preload either:
+ * that is the operator's decision, and hard to undo.
+ */
+export function responseHeaders(policy: { https: boolean }): Readonly<Record<string, string>> {
+  return policy.https ? { ...securityHeaders, 'Strict-Transport-Security': 'max-age=31536000' } : securityHeaders;
+}
+
+export function applySecurityHeaders(response: ServerResponse, policy: { https: boolean }): void {
+  for (const [name, value] of Object.entries(responseHeaders(policy))) response.setHeader(name, value);
 }

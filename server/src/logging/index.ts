@@ -1,1 +1,1 @@
-export { createLogger, LogLevelSchema, type Logger } from './logger.js';
+export { createLogger, errorSummary, LogLevelSchema, type Logger } from './logger.js';

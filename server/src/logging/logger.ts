@@ -25,3 +25,12 @@ export function createLogger(module: string): Logger {
 }
 
 export type { Logger };
+
+/**
+ * An error as a log field, without what drivers hang on it: a pg error can
+ * carry its client (host, user, database) or a row's values in `detail`.
+ */
+export function errorSummary(error: unknown): { type: string; message: string; stack?: string } {
+  if (!(error instanceof Error)) return { type: typeof error, message: 'a non-Error was thrown' };
+  return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+}

@@ -3,9 +3,9 @@
 // Opening also migrates, so the schema always matches the code.
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { createLogger } from '../logging/index.js';
+import { createLogger, errorSummary } from '../logging/index.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -13,7 +13,19 @@ const log = createLogger('store');
 
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
-export type Store = { db: Kysely<Database>; engine: StoreLocation['kind'] };
+export type Store = {
+  db: Kysely<Database>;
+  engine: StoreLocation['kind'];
+  /**
+   * After deleting what must not stay on disk (an account): pushes the
+   * deletion out of the engine's logs as far as the engine allows. SQLite has
+   * already overwritten the rows (secure_delete); this checkpoints the WAL
+   * into the database file and truncates it, so old page versions go too.
+   * PostgreSQL keeps dead rows until autovacuum reuses their space, and has
+   * no way to overwrite them sooner (docs/data-inventory.md says so).
+   */
+  flushDeleted: () => Promise<void>;
+};
 
 /** The store a configuration names: PostgreSQL when a URL is given, else SQLite under dataDir. */
 export function storeLocation(dataDir: string, databaseUrl: string | undefined): StoreLocation {
@@ -34,18 +46,32 @@ export async function openDatabase(location: StoreLocation): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return { db, engine: location.kind };
+  return { db, engine: location.kind, flushDeleted: () => flushDeleted(db, location.kind) };
+}
+
+async function flushDeleted(db: Kysely<Database>, engine: StoreLocation['kind']): Promise<void> {
+  if (engine !== 'sqlite') return; // see Store.flushDeleted
+  const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  // Busy: a reader held the WAL; the deleted rows leave it at the next checkpoint instead.
+  if (rows[0]?.busy) log.warn('the WAL could not be truncated after a deletion; the next checkpoint will');
 }
 
 function dialectFor(location: StoreLocation) {
   if (location.kind === 'postgres') {
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 10 }) });
+    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    // An idle connection that the server drops (a restart, an administrator)
+    // is replaced by the pool on next use; unheard, its error would end the process.
+    pool.on('error', (error) => log.warn({ err: errorSummary(error) }, 'idle database connection lost'));
+    return new PostgresDialect({ pool });
   }
   const sqlite = new SQLite(location.file);
   // WAL: readers do not block the writer, and a crash loses no committed write.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted content is overwritten with zeros, not just unlinked: a deleted
+  // account must not stay readable in free pages of the file.
+  sqlite.pragma('secure_delete = ON');
   return new SqliteDialect({ database: sqlite });
 }
 

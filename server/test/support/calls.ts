@@ -1,6 +1,7 @@
 // Helpers for signaling tests: fresh users with open sockets, raw requests
 // (as a hostile client could send them), awaiting server events, and the
 // usual call set-ups (a host in a new room, a guest knocking or admitted).
+import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { connectSocket, rawRequest, type TestSocket } from './startTestServer.js';
 import { post, registerUser, sessionCookieOf, type TestUser } from './users.js';
@@ -121,3 +122,26 @@ export function callHelpers(baseUrl: () => string) {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Hosts a new room, announces random E2EE keys there, hangs up; returns the identity key as stored. */
+export async function announceIdentityKey(baseUrl: string, cookie: string, origin = baseUrl): Promise<string> {
+  const socket = await connectSocket(baseUrl, cookie, origin);
+  try {
+    const ask = async (event: string, payload: unknown) => {
+      const reply = (await rawRequest(socket, event, payload)) as Reply;
+      if (!reply.ok) throw new Error(`${event} failed: ${JSON.stringify(reply.error)}`);
+      return reply.data ?? {};
+    };
+    const { roomId } = await ask('createRoom', {});
+    await ask('join', { roomId, displayName: 'Device' });
+    const identityKey = randomBytes(32).toString('base64url');
+    await ask('announceE2ee', {
+      identityKey,
+      callKey: randomBytes(32).toString('base64url'),
+      signature: randomBytes(64).toString('base64url'),
+    });
+    return identityKey;
+  } finally {
+    socket.close();
+  }
+}

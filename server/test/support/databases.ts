@@ -47,3 +47,22 @@ export async function postgresDatabase(): Promise<TestDatabase> {
     drop: () => admin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
 }
+
+/**
+ * Makes the database stall for queries on `table` (an exclusive lock in
+ * another connection) until the returned function releases it: a slow moment
+ * such as a backup or a migration, which an attacker may also wait for. Only
+ * PostgreSQL can stall on its own: better-sqlite3 is synchronous, so SQLite
+ * blocks the whole process instead, and `undefined` says so.
+ */
+export async function stallTable(location: StoreLocation, table: string): Promise<(() => Promise<void>) | undefined> {
+  if (location.kind !== 'postgres') return undefined;
+  const client = new pg.Client({ connectionString: location.url });
+  await client.connect();
+  await client.query('begin');
+  await client.query(`lock table ${table} in access exclusive mode`);
+  return async () => {
+    await client.query('commit');
+    await client.end();
+  };
+}

@@ -22,6 +22,8 @@ export async function startTestServer(
     PARLEY_MEDIA_WORKERS: '1',
     PARLEY_CLIENT_DIR: clientDir,
     PARLEY_DATA_DIR: dataDir,
+    // Tests stand in for the proxy: registerUser gives each person an address of their own.
+    PARLEY_TRUSTED_PROXIES: '127.0.0.1',
     ...env,
   });
   const server = await ParleyServer.create(config, options);
@@ -33,11 +35,12 @@ export function connectSocket(
   cookie: string,
   origin = baseUrl,
   version = clientVersion,
+  headers: Record<string, string> = {},
 ): Promise<TestSocket> {
   const socket: TestSocket = io(baseUrl, {
     transports: ['websocket'],
     auth: { clientVersion: version },
-    extraHeaders: { Origin: origin, Cookie: cookie },
+    extraHeaders: { Origin: origin, Cookie: cookie, ...headers },
     reconnection: false,
     forceNew: true,
   });

@@ -8,19 +8,18 @@ import { authApi } from '@parley/shared';
 import type { Accounts } from '../../auth/Accounts.js';
 import type { SessionRecord, Sessions } from '../../auth/sessions.js';
 import { ClientError } from '../../errors.js';
-import { isSameOrigin } from '../sameOrigin.js';
+import { clientKey as clientKeyOf } from '../clientAddress.js';
+import { isSameOrigin, type Deployment } from '../sameOrigin.js';
 import { respondWithError } from './errors.js';
 import { parseBody } from './parseBody.js';
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie, type CookiePolicy } from './sessionCookie.js';
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { session: SessionRecord } };
 
-/** The client's address, for throttling in memory only: never stored, never logged. */
-function clientKey(c: Context<Env>): string {
-  return c.env.incoming.socket.remoteAddress ?? 'unknown';
-}
+export function authRoutes(accounts: Accounts, sessions: Sessions, deployment: Deployment, cookies: CookiePolicy) {
+  /** The client's throttling key, in memory only: never stored, never logged. */
+  const clientKey = (c: Context<Env>) => clientKeyOf(c.env.incoming, deployment.proxies);
 
-export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: CookiePolicy) {
   const app = new Hono<Env>().basePath('/api');
   app.onError(respondWithError);
   app.use(
@@ -29,9 +28,9 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: Cook
       onError: (c) => c.json({ error: { code: 'invalid_message', message: 'request too large' } }, 413),
     }),
   );
-  // Every state change must come from a page of ours: Origin names this host.
+  // Every state change must come from a page of ours: Origin is exactly our origin.
   app.use(async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isSameOrigin(c.env.incoming)) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isSameOrigin(c.env.incoming, deployment)) {
       return c.json({ error: { code: 'invalid_message', message: 'cross-site request refused' } }, 403);
     }
     await next();
@@ -47,7 +46,7 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: Cook
   };
 
   app.post('/register', async (c) =>
-    c.json(await accounts.startRegistration(await parseBody(c, authApi.register.request))),
+    c.json(await accounts.startRegistration(await parseBody(c, authApi.register.request), clientKey(c))),
   );
   app.post('/register/confirm', async (c) => {
     const { userId, recoveryCodes } = await accounts.confirmEnrolment(
@@ -68,7 +67,7 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, cookies: Cook
   // Everything below needs a live session.
   const authed = new Hono<Env>();
   authed.use(async (c, next) => {
-    const token = sessionTokenFrom(c);
+    const token = sessionTokenFrom(c, cookies);
     const session = token ? await sessions.validate(token) : undefined;
     if (!session) {
       clearSessionCookie(c, cookies);
