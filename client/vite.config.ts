@@ -1,5 +1,6 @@
 import { defineConfig, defaultClientConditions } from 'vite';
 import react from '@vitejs/plugin-react';
+import { dataInventory } from './dataInventoryPlugin.js';
 
 // Two builds of one source: production (dist, what `npm start` serves) and
 // the test build (dist-testing, `--mode testing`) with the hooks browser tests
@@ -8,7 +9,7 @@ import react from '@vitejs/plugin-react';
 export default defineConfig(({ mode }) => {
   const testing = mode === 'testing';
   return {
-    plugins: [react()],
+    plugins: [react(), dataInventory()],
     define: { __PARLEY_TEST_BUILD__: JSON.stringify(testing) },
     // Bundle @parley/shared from its TypeScript source (its "source" export).
     resolve: { conditions: ['source', ...defaultClientConditions] },

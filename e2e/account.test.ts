@@ -46,6 +46,8 @@ describe('account life cycle in the browser', () => {
     const codes = await page.text('[data-testid="recovery-codes"]');
     expect(codes.trim().split('\n')).toHaveLength(10);
     await page.clickButton('I have saved them — continue');
+    expect(await until(new RegExp(`Hello, ${username}`))).toContain('New call');
+    await page.goto(`${server.baseUrl}/account`);
     expect(await until(new RegExp(`Your account: ${username}`))).toContain(username);
   });
 
@@ -60,6 +62,8 @@ describe('account life cycle in the browser', () => {
     expect(await until(/not right/)).toMatch(/not right/);
     await page.fill('The 6-digit code from your authenticator app', await codeAt(enrolledAt + 30_000));
     await page.clickButton('Log in');
+    expect(await until(/New call/)).toContain('Hello');
+    await page.goto(`${server.baseUrl}/account`);
     expect(await until(/Your account/)).toContain('Where you are logged in');
   });
 

@@ -17,7 +17,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeadlessParticipant } from './support/HeadlessParticipant.js';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
-import { decodingVideos, inbound, joinCall, pageText, roomLink, total } from './support/call.js';
+import {
+  decodingVideos,
+  hasTile,
+  hostAction,
+  inbound,
+  joinCall,
+  peopleText,
+  roomLink,
+  securityCode,
+  total,
+} from './support/call.js';
 import { forProbe } from './support/ciphertext.js';
 import { readTap, type TappedFrame } from './support/mediaTap.js';
 import { startServer, type RunningServer } from './support/startServer.js';
@@ -30,18 +40,8 @@ const probe = (page: TestPage, frames: TappedFrame[]) =>
     (batch) => window.parleyE2ee?.probe(batch) ?? Promise.resolve({ decrypted: -1, failed: -1 }),
     forProbe(frames),
   );
-const securityCode = (page: TestPage) =>
-  page.evaluate(() => document.querySelector('[data-security-code]')?.getAttribute('data-security-code') ?? '');
-const carlListed = (page: TestPage) => page.evaluate(() => document.querySelector('video[aria-label="Carl"]') !== null);
+const carlListed = (page: TestPage) => hasTile(page, 'Carl');
 const roomIdOf = (link: string) => new URL(link).searchParams.get('room') ?? '';
-/** The peer ids this page receives media from. */
-const sendersTo = async (page: TestPage) =>
-  new Set(
-    (await page.evaluate(() => window.parleyE2ee?.statuses() ?? []))
-      .filter((s) => s.direction === 'receive')
-      .map((s) => s.peerId),
-  );
-
 let server: RunningServer | undefined;
 const browsers: TestBrowser[] = [];
 const headless: HeadlessParticipant[] = [];
@@ -90,14 +90,14 @@ describe('who receives our key is who everyone sees', () => {
     const quinn = await admitHeadless(hana, running.baseUrl, link, 'Quinn');
     for (const page of [hana, fern]) {
       const text = await waitFor(
-        () => pageText(page),
+        () => peopleText(page),
         (t) => t.includes('In this call (3)') && t.includes('Quinn'),
         15_000,
       );
       expect(text, page.browserName).toContain('In this call (3)');
       expect(text, page.browserName).toContain('Quinn');
       // A tile of its own, like anyone else's.
-      expect(await page.evaluate(() => document.querySelector('video[aria-label="Quinn"]') !== null)).toBe(true);
+      expect(await hasTile(page, 'Quinn'), page.browserName).toBe(true);
     }
     // The code everyone compares covers the listener too: the same digits on both screens and in Quinn's client.
     const codes = await waitFor(
@@ -182,9 +182,8 @@ describe('a dropped connection', () => {
         (n) => n >= 2,
         60_000,
       );
-    const [fromFern, fromCarl] = await Promise.all([sendersTo(fern), sendersTo(carl)]);
-    const hanaId = [...fromFern].find((id) => fromCarl.has(id)) ?? '';
-    await hana.clickButton('Make Fern a host');
+    const hanaId = (await hana.evaluate(() => window.parleyE2ee?.self()?.peerId)) ?? '';
+    await hostAction(hana, 'Make Fern a host');
     await sleep(500);
 
     // Hana's connection to the server goes; while she is away, Fern removes Carl.
@@ -195,7 +194,7 @@ describe('a dropped connection', () => {
       async () => {
         // A request sent before Fern's page noticed its dead connection is lost with it: try again.
         if (await carlListed(fern)) {
-          await fern.clickButton('Remove Carl');
+          await hostAction(fern, 'Remove Carl');
           await sleep(2000);
         }
         return carlListed(fern);
@@ -207,9 +206,10 @@ describe('a dropped connection', () => {
     expect(await carlListed(hana)).toBe(true); // Hana has not heard yet
     report(`Carl removed ${Date.now() - offlineAt} ms after Hana went offline`);
     await hana.setOffline(false);
+    // Back in the call (Fern's tile still there), and Carl gone from it.
     await waitFor(
-      () => carlListed(hana),
-      (listed) => !listed,
+      async () => !(await carlListed(hana)) && (await hasTile(hana, 'Fern')),
+      (back) => back,
       30_000,
     );
     const resumedAt = Date.now();
@@ -218,7 +218,9 @@ describe('a dropped connection', () => {
 
     const all = readTap(tap);
     const later = all.filter((f) => f.peerId === hanaId && f.at > resumedAt + 3000);
-    expect(later.length).toBeGreaterThan(100);
+    // What Hana sends, per kind, to explain a shortfall (a missing microphone once was one).
+    const sent = await hana.evaluate(async () => JSON.stringify((await window.parleyDiagnostics?.())?.outbound));
+    expect(later.length, `Hana's frames after she resumed; she sends ${sent}`).toBeGreaterThan(100);
     const byCarl = await probe(carl, later);
     const byFern = await probe(fern, later);
     report(

@@ -3,7 +3,7 @@
 // their place, media keeps flowing, and later changes still reach them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
-import { inbound, joinCall, roomLink, pageText } from './support/call.js';
+import { hostAction, inbound, inPanel, joinCall, pageText, peopleText, roomLink } from './support/call.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
 
@@ -52,11 +52,13 @@ describe('recovery from a dropped signaling connection', () => {
     const mutedSeen = await waitFor(
       async () => {
         const muteOffered = () =>
-          host.evaluate(() => document.querySelector('button[aria-label="Mute Guest"]') !== null);
+          inPanel(host, 'People', () =>
+            host.evaluate(() => document.querySelector('button[aria-label="Mute Guest"]') !== null),
+          );
         // Once the server has paused the microphone the button goes; the
         // guest then hears of it when its connection is back (resume).
         if (!(await pageText(guest)).includes('A host muted you') && (await muteOffered())) {
-          await host.clickButton('Mute Guest');
+          await hostAction(host, 'Mute Guest');
           await new Promise((resolve) => setTimeout(resolve, 2000));
         }
         return pageText(guest);
@@ -66,6 +68,6 @@ describe('recovery from a dropped signaling connection', () => {
     );
     expect(mutedSeen).toContain('A host muted you');
     process.stdout.write(`signaling recovered and a host action arrived ${Date.now() - cutAt} ms after the cut\n`);
-    expect(await pageText(host)).toContain('In this call (2)');
+    expect(await peopleText(host)).toContain('In this call (2)');
   });
 });

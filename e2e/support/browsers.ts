@@ -21,6 +21,11 @@ export type TestPage = {
   screenshot(path: string): Promise<void>;
   /** Cuts the page off the network (new connections fail) or reconnects it; Chromium only. */
   setOffline(offline: boolean): Promise<void>;
+  setViewport(width: number, height: number): Promise<void>;
+  /** Runs a script's source text in the page (axe-core's, say) and returns its value. */
+  runScript(source: string): Promise<unknown>;
+  /** Every URL the page requests from now on (documents, scripts, fetches, WebSockets). */
+  recordRequests(): string[];
   /** Closes the page (hanging up, if it is in a call) and its browser context. */
   close(): Promise<void>;
 };
@@ -85,6 +90,15 @@ export async function launchChromium({ trustedOrigin, extraArgs = [] }: LaunchOp
         evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
         setOffline: (offline) => context.setOffline(offline),
+        setViewport: (width, height) => page.setViewportSize({ width, height }),
+        runScript: (source) => page.evaluate(source),
+        recordRequests: () => {
+          const urls: string[] = [];
+          context.on('request', (request) => urls.push(request.url()));
+          page.on('websocket', (socket) => urls.push(socket.url()));
+          context.on('page', (opened) => opened.on('websocket', (socket) => urls.push(socket.url())));
+          return urls;
+        },
         close: () => context.close(),
       };
     },
@@ -147,6 +161,13 @@ export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<T
         evaluateWith: <A, T>(fn: (arg: A) => T | Promise<T>, arg: A) => evaluateIn<T>(page, fn, arg),
         screenshot: async (path) => void (await page.screenshot({ path })),
         setOffline: () => Promise.reject(new Error('offline emulation is driven through Chromium only')),
+        setViewport: (width, height) => page.setViewport({ width, height }),
+        runScript: (source) => page.evaluate(source),
+        recordRequests: () => {
+          const urls: string[] = [];
+          page.on('request', (request) => void urls.push(request.url()));
+          return urls;
+        },
         close: () => context.close(),
       };
     },

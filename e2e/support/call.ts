@@ -78,3 +78,47 @@ export async function loudestAudio(page: TestPage, timeoutMs = 20_000): Promise<
 export function pageText(page: TestPage): Promise<string> {
   return page.evaluate(() => document.body.innerText);
 }
+
+/** Opens a side panel of the call (People, Security), runs `read` in it, and closes it again. */
+export async function inPanel<T>(page: TestPage, panel: 'People' | 'Security', read: () => Promise<T>): Promise<T> {
+  await page.clickButton(panel);
+  try {
+    return await read();
+  } finally {
+    await page.clickButton('Close');
+  }
+}
+
+/** The People panel's text, as a person reads it. */
+export function peopleText(page: TestPage): Promise<string> {
+  return inPanel(page, 'People', () =>
+    page.evaluate(() => document.querySelector('[role="dialog"]')?.textContent ?? ''),
+  );
+}
+
+/** What the People panel says about one person ("Fern Muted", …). */
+export function personText(page: TestPage, name: string): Promise<string> {
+  return inPanel(page, 'People', () =>
+    page.evaluateWith((who) => document.querySelector(`[data-person="${who}"]`)?.textContent ?? '', name),
+  );
+}
+
+/** A host's action on someone, from the People panel ("Mute Fern", "Remove Carl" — confirmed). */
+export async function hostAction(page: TestPage, action: string): Promise<void> {
+  await inPanel(page, 'People', async () => {
+    await page.clickButton(action);
+    if (action.startsWith('Remove ')) await page.clickButton('Remove');
+  });
+}
+
+/** The call security code this page shows (in the Security panel). */
+export function securityCode(page: TestPage): Promise<string> {
+  return inPanel(page, 'Security', () =>
+    page.evaluate(() => document.querySelector('[data-security-code]')?.getAttribute('data-security-code') ?? ''),
+  );
+}
+
+/** Whether a tile for `name` is on the stage. */
+export function hasTile(page: TestPage, name: string): Promise<boolean> {
+  return page.evaluateWith((who) => document.querySelector(`figure[aria-label="${who}"]`) !== null, name);
+}

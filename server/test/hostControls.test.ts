@@ -104,4 +104,29 @@ describe('host controls', () => {
     const other = await call.knock(roomId, host);
     expect(await request(host, 'admit', { peerId: other.peerId })).toMatchObject({ ok: true });
   });
+
+  it('shows a raised hand to everyone; the owner or a host lowers it, nobody else', async () => {
+    const { host, roomId } = await call.hostRoom();
+    const guest = await call.admitted(roomId, host);
+    const other = await call.admitted(roomId, host);
+    const seenByOther = collect(other.guest, 'participantUpdated') as (Participant & { handRaised?: boolean })[];
+    expect(await request(guest.guest, 'raiseHand', { raised: true })).toMatchObject({ ok: true });
+    await sleep(100);
+    expect(seenByOther.filter((p) => p.peerId === guest.peerId).map((p) => p.handRaised)).toEqual([true]);
+    // Another participant may not lower it; a host may.
+    expect(await request(other.guest, 'lowerHand', { peerId: guest.peerId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_host' },
+    });
+    expect(await request(host, 'lowerHand', { peerId: guest.peerId })).toMatchObject({ ok: true });
+    await sleep(100);
+    expect(seenByOther.filter((p) => p.peerId === guest.peerId).map((p) => p.handRaised)).toEqual([true, false]);
+    // Someone still in the lobby cannot raise a hand in the call.
+    const waiting = await call.connect();
+    await request(waiting, 'join', { roomId, displayName: 'Waiting' });
+    expect(await request(waiting, 'raiseHand', { raised: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not_admitted' },
+    });
+  });
 });

@@ -3,23 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseDataInventory } from '@parley/shared/privacy';
 import { Sessions } from '../src/auth/sessions.js';
 import { nowSeconds, openDatabase, type Store } from '../src/store/index.js';
 import { runMaintenance } from '../src/store/maintenance.js';
 import { postgresAvailable, postgresDatabase, sqliteDatabase, type TestDatabase } from './support/databases.js';
 
-/** Tables and their columns as docs/data-inventory.md lists them. */
+/** Tables and their columns as docs/data-inventory.md lists them (the parser the /privacy page is built with). */
 function documentedSchema(): Record<string, string[]> {
   const text = readFileSync(new URL('../../docs/data-inventory.md', import.meta.url), 'utf8');
-  const schema: Record<string, string[]> = {};
-  let table: string | undefined;
-  for (const line of text.split('\n')) {
-    const heading = /^### `(\w+)`/.exec(line);
-    if (heading?.[1]) schema[(table = heading[1])] = [];
-    const row = /^\| `(\w+)` \|/.exec(line);
-    if (row?.[1] && table) schema[table]?.push(row[1]);
-  }
-  return schema;
+  const inventory = parseDataInventory(text);
+  return Object.fromEntries(inventory.tables.map((table) => [table.name, table.columns.map((c) => c.name)]));
 }
 
 async function liveSchema(store: Store): Promise<Record<string, string[]>> {

@@ -1,10 +1,13 @@
 // The account page: what Parley stores about you, and control over it.
 import { useState } from 'react';
 import type { Account } from '@parley/shared';
-import { Link } from 'wouter';
+import { Download, LogOut } from 'lucide-react';
 import { callAuth, postAction } from '../api/authClient.js';
+import { Button, buttonClass } from '../ui/Button.js';
+import { Card } from '../ui/Card.js';
 import { ErrorMessage, PasswordField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
+import styles from './forms.module.css';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { StrengthMeter, useStrength } from './StrengthMeter.js';
 
@@ -18,77 +21,82 @@ const eventText: Record<string, string> = {
   sessions_revoked: 'Other sessions were logged out',
 };
 
-type Props = { account: Account; refresh: () => Promise<void>; onLoggedOut: () => void };
+type Props = { account: Account; refresh: () => Promise<void>; onLogOut: () => void; onDeleted: () => void };
 
-export function AccountPage({ account, refresh, onLoggedOut }: Props) {
+export function AccountPage({ account, refresh, onLogOut, onDeleted }: Props) {
   return (
-    <div className="account">
-      <h2>Your account: {account.username}</h2>
-      <p>
-        <Link href="/call">Start a call</Link>
+    <div>
+      <h1>Your account: {account.username}</h1>
+      <p className={styles.muted}>
+        Created {when(account.createdAt)}. {account.recoveryCodesLeft} recovery codes left.
       </p>
-      <p>
-        Created {when(account.createdAt)}. {account.recoveryCodesLeft} recovery codes left.{' '}
-        <a href="/api/account/export" download="parley-account.json">
-          Download everything Parley stores about you
-        </a>
-      </p>
-      <button type="button" onClick={() => void postAction('/api/logout').then(onLoggedOut)}>
-        Log out
-      </button>
-      <Sessions account={account} refresh={refresh} />
-      <section aria-labelledby="events-title">
-        <h3 id="events-title">Security events (kept 90 days)</h3>
-        {account.events.length === 0 ? (
-          <p>None.</p>
-        ) : (
-          <ul>
-            {account.events.map((event, i) => (
-              <li key={i}>
-                {eventText[event.kind] ?? event.kind} — {when(event.at)}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <ChangePassword username={account.username} refresh={refresh} />
-      <RegenerateCodes refresh={refresh} />
-      <DeleteAccount onDeleted={onLoggedOut} />
+      <div className={styles.accountGrid}>
+        <Card aria-labelledby="your-data-title">
+          <h2 id="your-data-title">Your data</h2>
+          <p>Everything Parley stores about you, as one file. Nothing about your calls is ever stored.</p>
+          <p className={styles.actions}>
+            <a className={buttonClass('secondary')} href="/api/account/export" download="parley-account.json">
+              <Download aria-hidden="true" size={18} /> Download everything Parley stores about you
+            </a>
+            <a href="/privacy">What is stored and why</a>
+          </p>
+        </Card>
+        <Sessions account={account} refresh={refresh} onLogOut={onLogOut} />
+        <Card aria-labelledby="events-title">
+          <h2 id="events-title">Security events</h2>
+          <p className={styles.muted}>Kept 90 days, shown only to you.</p>
+          {account.events.length === 0 ? (
+            <p>None.</p>
+          ) : (
+            <ul className={styles.list}>
+              {account.events.map((event, i) => (
+                <li key={i}>
+                  <span>{eventText[event.kind] ?? event.kind}</span>
+                  <span className={styles.muted}>{when(event.at)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <ChangePassword username={account.username} refresh={refresh} />
+        <RegenerateCodes refresh={refresh} />
+        <DeleteAccount onDeleted={onDeleted} />
+      </div>
     </div>
   );
 }
 
-function Sessions({ account, refresh }: Omit<Props, 'onLoggedOut'>) {
+function Sessions({ account, refresh, onLogOut }: Omit<Props, 'onDeleted'>) {
   return (
-    <section aria-labelledby="sessions-title">
-      <h3 id="sessions-title">Where you are logged in</h3>
-      <p>Times are rounded to the hour. Parley does not record addresses or browsers.</p>
-      <ul>
+    <Card aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Where you are logged in</h2>
+      <p className={styles.muted}>Times are rounded to the hour. Parley does not record addresses or browsers.</p>
+      <ul className={styles.list}>
         {account.sessions.map((session) => (
           <li key={session.id}>
-            Logged in {when(session.createdAt)}, last active {when(session.lastActiveAt)}
-            {session.current ? (
-              ' (this browser)'
-            ) : (
-              <>
-                {' '}
-                <button
-                  type="button"
-                  onClick={() => void postAction(`/api/sessions/${session.id}/revoke`).then(refresh)}
-                >
-                  Log out this session
-                </button>
-              </>
+            <span>
+              Logged in {when(session.createdAt)}, last active {when(session.lastActiveAt)}
+              {session.current && <strong> (this browser)</strong>}
+            </span>
+            {!session.current && (
+              <Button size="small" onClick={() => void postAction(`/api/sessions/${session.id}/revoke`).then(refresh)}>
+                Log out this session
+              </Button>
             )}
           </li>
         ))}
       </ul>
-      {account.sessions.length > 1 && (
-        <button type="button" onClick={() => void postAction('/api/sessions/revoke-others').then(refresh)}>
-          Log out everywhere else
-        </button>
-      )}
-    </section>
+      <p className={styles.actions}>
+        <Button onClick={onLogOut}>
+          <LogOut aria-hidden="true" size={18} /> Log out
+        </Button>
+        {account.sessions.length > 1 && (
+          <Button onClick={() => void postAction('/api/sessions/revoke-others').then(refresh)}>
+            Log out everywhere else
+          </Button>
+        )}
+      </p>
+    </Card>
   );
 }
 
@@ -105,28 +113,30 @@ function ChangePassword({ username, refresh }: { username: string; refresh: () =
     await refresh();
   });
   return (
-    <form onSubmit={onSubmit} aria-labelledby="password-title">
-      <h3 id="password-title">Change password</h3>
-      <p>This logs out your other sessions.</p>
-      <PasswordField
-        label="Current password"
-        autoComplete="current-password"
-        value={currentPassword}
-        onChange={setCurrent}
-      />
-      <PasswordField
-        label="New password"
-        autoComplete="new-password"
-        value={newPassword}
-        onChange={setNew}
-        hint={<StrengthMeter verdict={verdict} />}
-      />
-      <ErrorMessage error={error} />
-      {done && <p role="status">Password changed.</p>}
-      <button type="submit" disabled={busy || verdict?.ok === false}>
-        Change password
-      </button>
-    </form>
+    <Card>
+      <form onSubmit={onSubmit} aria-labelledby="password-title">
+        <h2 id="password-title">Change password</h2>
+        <p className={styles.muted}>This logs out your other sessions.</p>
+        <PasswordField
+          label="Current password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrent}
+        />
+        <PasswordField
+          label="New password"
+          autoComplete="new-password"
+          value={newPassword}
+          onChange={setNew}
+          hint={<StrengthMeter verdict={verdict} />}
+        />
+        <ErrorMessage error={error} />
+        {done && <p role="status">Password changed.</p>}
+        <Button type="submit" variant="primary" disabled={busy || verdict?.ok === false}>
+          Change password
+        </Button>
+      </form>
+    </Card>
   );
 }
 
@@ -139,16 +149,18 @@ function RegenerateCodes({ refresh }: { refresh: () => Promise<void> }) {
     await refresh();
   });
   return (
-    <form onSubmit={onSubmit} aria-labelledby="codes-title">
-      <h3 id="codes-title">New recovery codes</h3>
-      <p>Makes ten new codes; the old ones stop working.</p>
-      <PasswordField label="Password" autoComplete="current-password" value={password} onChange={setPassword} />
-      <ErrorMessage error={error} />
-      <button type="submit" disabled={busy}>
-        Make new recovery codes
-      </button>
-      {codes && <RecoveryCodes codes={codes} />}
-    </form>
+    <Card>
+      <form onSubmit={onSubmit} aria-labelledby="codes-title">
+        <h2 id="codes-title">New recovery codes</h2>
+        <p className={styles.muted}>Makes ten new codes; the old ones stop working.</p>
+        <PasswordField label="Password" autoComplete="current-password" value={password} onChange={setPassword} />
+        <ErrorMessage error={error} />
+        <Button type="submit" disabled={busy}>
+          Make new recovery codes
+        </Button>
+        {codes && <RecoveryCodes codes={codes} />}
+      </form>
+    </Card>
   );
 }
 
@@ -159,19 +171,23 @@ function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
     onDeleted();
   });
   return (
-    <form onSubmit={onSubmit} aria-labelledby="delete-title">
-      <h3 id="delete-title">Delete account</h3>
-      <p>Deletes your account, sessions, recovery codes and events at once. This cannot be undone.</p>
-      <PasswordField
-        label="Password to confirm"
-        autoComplete="current-password"
-        value={password}
-        onChange={setPassword}
-      />
-      <ErrorMessage error={error} />
-      <button type="submit" className="danger" disabled={busy}>
-        Delete my account
-      </button>
-    </form>
+    <Card>
+      <form onSubmit={onSubmit} aria-labelledby="delete-title">
+        <h2 id="delete-title">Delete account</h2>
+        <p className={styles.muted}>
+          Deletes your account, sessions, recovery codes, events and device keys at once. This cannot be undone.
+        </p>
+        <PasswordField
+          label="Password to confirm"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
+        <ErrorMessage error={error} />
+        <Button type="submit" variant="danger" disabled={busy}>
+          Delete my account
+        </Button>
+      </form>
+    </Card>
   );
 }

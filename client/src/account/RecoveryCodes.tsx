@@ -1,3 +1,5 @@
+import styles from './forms.module.css';
+
 /** Recovery codes, shown once: each logs you in a single time if your device is lost. */
 export function RecoveryCodes({ codes }: { codes: string[] }) {
   const download = `data:text/plain;charset=utf-8,${encodeURIComponent(`Parley recovery codes\n\n${codes.join('\n')}\n`)}`;
@@ -7,7 +9,7 @@ export function RecoveryCodes({ codes }: { codes: string[] }) {
         Each code logs you in once if you lose your authenticator. They are shown only now: Parley keeps only hashes of
         them. Store them somewhere safe.
       </p>
-      <ol className="codes" aria-label="Recovery codes" data-testid="recovery-codes">
+      <ol className={styles.codes} aria-label="Recovery codes" data-testid="recovery-codes">
         {codes.map((code) => (
           <li key={code}>
             <code>{code}</code>

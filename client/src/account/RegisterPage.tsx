@@ -5,8 +5,11 @@ import { useState } from 'react';
 import type { AuthResponse } from '@parley/shared';
 import { Link } from 'wouter';
 import { callAuth } from '../api/authClient.js';
+import { Button } from '../ui/Button.js';
+import { Card } from '../ui/Card.js';
 import { ErrorMessage, OneTimeCodeField, PasswordField, UsernameField } from '../ui/Field.js';
 import { useSubmit } from '../ui/useSubmit.js';
+import styles from './forms.module.css';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { StrengthMeter, useStrength } from './StrengthMeter.js';
 
@@ -24,13 +27,16 @@ export function RegisterPage({ onRegistered }: { onRegistered: () => void }) {
     );
   }
   return (
-    <section aria-labelledby="codes-title">
-      <h2 id="codes-title">Step 3 of 3: save your recovery codes</h2>
+    <Card narrow aria-labelledby="codes-title">
+      <p className={styles.step}>Step 3 of 3</p>
+      <h1 id="codes-title" className={styles.title}>
+        Save your recovery codes
+      </h1>
       <RecoveryCodes codes={step.recoveryCodes} />
-      <button type="button" onClick={onRegistered}>
+      <Button variant="primary" block onClick={onRegistered}>
         I have saved them — continue
-      </button>
-    </section>
+      </Button>
+    </Card>
   );
 }
 
@@ -40,26 +46,31 @@ function ChooseStep({ onDone }: { onDone: (enrolment: AuthResponse<'register'>) 
   const verdict = useStrength(password, username);
   const { busy, error, onSubmit } = useSubmit(async () => onDone(await callAuth('register', { username, password })));
   return (
-    <form onSubmit={onSubmit} aria-labelledby="register-title">
-      <h2 id="register-title">Create an account (step 1 of 3)</h2>
-      <p>Parley asks for a username and a password only: no e-mail, no phone number, no real name.</p>
-      <UsernameField value={username} onChange={setUsername} />
-      <PasswordField
-        label="Password"
-        name="password"
-        autoComplete="new-password"
-        value={password}
-        onChange={setPassword}
-        hint={<StrengthMeter verdict={verdict} />}
-      />
-      <ErrorMessage error={error} />
-      <button type="submit" disabled={busy || verdict?.ok === false}>
-        Continue
-      </button>
-      <p>
-        Already have an account? <Link href="/login">Log in</Link>
-      </p>
-    </form>
+    <Card narrow>
+      <form onSubmit={onSubmit} aria-labelledby="register-title">
+        <p className={styles.step}>Step 1 of 3</p>
+        <h1 id="register-title" className={styles.title}>
+          Create an account
+        </h1>
+        <p className={styles.lead}>A username and a password only: no e-mail, no phone number, no real name.</p>
+        <UsernameField value={username} onChange={setUsername} />
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+          hint={<StrengthMeter verdict={verdict} />}
+        />
+        <ErrorMessage error={error} />
+        <Button type="submit" variant="primary" block disabled={busy || verdict?.ok === false}>
+          Continue
+        </Button>
+        <p className={styles.aside}>
+          Already have an account? <Link href="/login">Log in</Link>
+        </p>
+      </form>
+    </Card>
   );
 }
 
@@ -71,18 +82,28 @@ function EnrolStep({ enrolment, onDone }: { enrolment: AuthResponse<'register'>;
   });
   const qr = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrCodeSvg)}`;
   return (
-    <form onSubmit={onSubmit} aria-labelledby="enrol-title">
-      <h2 id="enrol-title">Step 2 of 3: set up two-factor login</h2>
-      <p>Scan this code with an authenticator app (for example Aegis, FreeOTP or your password manager).</p>
-      <img className="qr" src={qr} alt="QR code for your authenticator app" width={200} height={200} />
-      <p>
-        Or type this secret into the app: <code data-testid="totp-secret">{enrolment.totpSecret}</code>
-      </p>
-      <OneTimeCodeField label="The 6-digit code your app shows" value={code} onChange={setCode} />
-      <ErrorMessage error={error} />
-      <button type="submit" disabled={busy}>
-        Confirm
-      </button>
-    </form>
+    <Card narrow>
+      <form onSubmit={onSubmit} aria-labelledby="enrol-title">
+        <p className={styles.step}>Step 2 of 3</p>
+        <h1 id="enrol-title" className={styles.title}>
+          Set up two-factor login
+        </h1>
+        <p className={styles.lead}>
+          Scan this code with an authenticator app (for example Aegis, FreeOTP or your password manager).
+        </p>
+        <img className={styles.qr} src={qr} alt="QR code for your authenticator app" width={200} height={200} />
+        <p>
+          Or type this secret into the app:{' '}
+          <code className={styles.secret} data-testid="totp-secret">
+            {enrolment.totpSecret}
+          </code>
+        </p>
+        <OneTimeCodeField label="The 6-digit code your app shows" value={code} onChange={setCode} />
+        <ErrorMessage error={error} />
+        <Button type="submit" variant="primary" block disabled={busy}>
+          Confirm
+        </Button>
+      </form>
+    </Card>
   );
 }

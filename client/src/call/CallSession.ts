@@ -11,12 +11,22 @@ import { deriveView, initialView, type CallView } from './callView.js';
 import { admission, createTransport } from './joinHelpers.js';
 import { LeftCallError, type LeftReason } from './LeftCallError.js';
 import { LocalMedia } from './LocalMedia.js';
+import type { DeviceChoice } from './media/devices.js';
+import type { Quality } from './RemoteMedia.js';
 import { RemoteMedia } from './RemoteMedia.js';
 
 export { LeftCallError, type LeftReason };
 export type { CallView, RemoteParticipant } from './callView.js';
 
 type Listener = () => void;
+
+/** What the person brings into the call from the pre-join screen. */
+export type LocalStart = {
+  tracks: MediaStreamTrack[];
+  microphoneOn: boolean;
+  cameraOn: boolean;
+  devices: DeviceChoice;
+};
 
 /** Undoes set-up steps in reverse order: what `join` built before a later step failed. */
 class Undo {
@@ -32,6 +42,8 @@ class Undo {
 export class CallSession {
   readonly #listeners = new Set<Listener>();
   readonly #unsubscribe: (() => void)[] = [];
+  /** Raised hands by peer id; shown only for members of the roster. */
+  readonly #hands = new Map<string, boolean>();
   readonly local: LocalMedia;
   readonly #remote: RemoteMedia;
   #view: CallView;
@@ -66,7 +78,7 @@ export class CallSession {
   static async join(
     signaling: SignalingClient,
     request: { roomId: string; displayName: string },
-    local: MediaStream,
+    local: LocalStart,
     onWaiting: () => void,
   ): Promise<CallSession> {
     const undo = new Undo();
@@ -110,20 +122,24 @@ export class CallSession {
         signaling.onReconnect(() => void session.#resume()),
       );
       onEncryptionChange = () => session.#refresh();
-      const keys = await encryption.start({
+      await encryption.start({
         signaling,
         self: { peerId: joined.peerId, slot: joined.keySlot, accountId: joined.accountId },
         roomId: request.roomId,
         onReceivedKey: (peerId) => session.#remote.requestKeyFrames(peerId),
       });
-      for (const participant of joined.participants) keys.memberJoined(participant);
+      for (const participant of joined.participants) session.#memberEvent(participant);
       session.#update({ activeSpeaker: joined.activeSpeaker });
       ready = session;
       for (const apply of early.splice(0)) apply(session);
       if (__PARLEY_TEST_BUILD__) exposeDiagnostics(session);
 
-      for (const track of local.getTracks())
-        await session.local.publish(track, track.kind === 'audio' ? 'microphone' : 'camera');
+      session.local.devices = local.devices;
+      for (const track of local.tracks) {
+        if (track.kind === 'audio') await session.local.publish(track, 'microphone', !local.microphoneOn);
+        else if (local.cameraOn) await session.local.publish(track, 'camera');
+        else track.stop();
+      }
       await Promise.all(joined.producers.map((producer) => session.#consume(producer)));
       return session;
     } catch (error) {
@@ -159,6 +175,19 @@ export class CallSession {
 
   async remove(peerId: string): Promise<void> {
     await this.signaling.request('removePeer', { peerId });
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    await this.signaling.request('raiseHand', { raised });
+  }
+
+  async lowerHand(peerId: string): Promise<void> {
+    await this.signaling.request('lowerHand', { peerId });
+  }
+
+  /** Each member's connection as we receive it (packet loss and jitter since the last call). */
+  connectionQuality(): Promise<Map<string, Quality>> {
+    return this.#remote.quality();
   }
 
   async makeHost(peerId: string): Promise<void> {
@@ -218,6 +247,9 @@ export class CallSession {
       this.joined.resumeToken = state.resumeToken;
       // Members who left meanwhile count as leaves (keys rotate); new ones as joins.
       this.encryption.keys?.handle({ type: 'resynced', participants: state.participants });
+      this.#hands.clear();
+      for (const participant of state.participants)
+        this.#hands.set(participant.peerId, participant.handRaised ?? false);
       const live = new Set(state.producers.map((p) => p.producerId));
       this.#remote.drop(({ producerId }) => !live.has(producerId));
       await Promise.all(state.producers.map((producer) => this.#consume(producer)));
@@ -241,7 +273,9 @@ export class CallSession {
   }
 
   #memberEvent(participant: Participant): void {
-    if (participant.peerId === this.joined.peerId) return this.#update({ isHost: participant.isHost });
+    if (participant.peerId === this.joined.peerId)
+      return this.#update({ isHost: participant.isHost, handRaised: participant.handRaised ?? false });
+    this.#hands.set(participant.peerId, participant.handRaised ?? false);
     this.encryption.keys?.memberJoined(participant);
   }
 
@@ -253,6 +287,7 @@ export class CallSession {
     this.#view = deriveView(
       { ...this.#view, ...change },
       this.encryption.members,
+      this.#hands,
       this.#remote,
       this.local.state,
       this.encryption.view,
@@ -269,6 +304,7 @@ export class CallSession {
       signaling.on('peerLeft', ({ peerId }) =>
         held((s) => {
           s.encryption.keys?.handle({ type: 'memberLeft', peerId });
+          s.#hands.delete(peerId);
           s.#remote.drop((entry) => entry.peerId === peerId);
         }),
       ),

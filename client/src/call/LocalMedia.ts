@@ -1,8 +1,11 @@
 // What we send: microphone, camera (simulcast, three layers) and screen, each
-// a mediasoup producer that can be paused (mute, camera off) or closed.
+// a mediasoup producer. Mute pauses the microphone (here and on the server);
+// camera off also releases the camera (its light goes out) and camera on
+// takes it again; the devices can be switched during the call.
 import type { types } from 'mediasoup-client';
 import type { MediaSource, OutboundStat } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { cameraTrack, microphoneTrack, type DeviceChoice } from './media/devices.js';
 
 /**
  * Three spatial layers so each receiver gets the size its tile needs: the SFU
@@ -14,65 +17,100 @@ const cameraEncodings: RTCRtpEncodingParameters[] = [
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
 ];
 
-export type LocalState = { micMuted: boolean; cameraOff: boolean; sharingScreen: boolean; mutedByHost: boolean };
+export type LocalState = {
+  micMuted: boolean;
+  cameraOff: boolean;
+  sharingScreen: boolean;
+  mutedByHost: boolean;
+  /** Our own camera, for the self view (undefined when off). */
+  cameraTrack: MediaStreamTrack | undefined;
+  devices: DeviceChoice;
+};
 
 export class LocalMedia {
   readonly #producers = new Map<MediaSource, types.Producer>();
   #mutedByHost = false;
+  #devices: DeviceChoice = {};
+  #state: LocalState;
 
   constructor(
     private readonly signaling: SignalingClient,
     private readonly transport: types.Transport,
     private readonly onChange: () => void,
     /** Attaches end-to-end encryption to a sender before it carries a frame. */
-    private readonly protect: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined,
-  ) {}
-
-  get state(): LocalState {
-    return {
-      micMuted: this.#producers.get('microphone')?.paused ?? true,
-      cameraOff: this.#producers.get('camera')?.paused ?? true,
-      sharingScreen: this.#producers.has('screen'),
-      mutedByHost: this.#mutedByHost,
-    };
+    private readonly protect: (sender: RTCRtpSender, kind: 'audio' | 'video') => void,
+  ) {
+    this.#state = this.#snapshot();
   }
 
-  async publish(track: MediaStreamTrack, source: MediaSource): Promise<void> {
+  /** The same object until something changes (React compares it). */
+  get state(): LocalState {
+    return this.#state;
+  }
+
+  set devices(devices: DeviceChoice) {
+    this.#devices = devices;
+    this.#changed();
+  }
+
+  /** Starts sending `track`; `paused` sends nothing until resumed (joining muted). */
+  async publish(track: MediaStreamTrack, source: MediaSource, paused = false): Promise<void> {
+    track.enabled = true; // muting is the producer's job from here on
     const producer = await this.transport.produce({
       track,
       appData: { source },
-      ...(this.protect
-        ? { onRtpSender: (sender: RTCRtpSender) => this.protect?.(sender, track.kind === 'audio' ? 'audio' : 'video') }
-        : {}),
+      stopTracks: false,
+      onRtpSender: (sender: RTCRtpSender) => this.protect(sender, track.kind === 'audio' ? 'audio' : 'video'),
       ...(source === 'camera' ? { encodings: cameraEncodings } : {}),
     });
     this.#producers.set(source, producer);
     // The browser's own "stop sharing" button ends the track.
-    producer.on('trackended', () => void this.stop(source));
-    this.onChange();
+    producer.on('trackended', () => void (source === 'screen' ? this.stop('screen') : this.#changed()));
+    if (paused) await this.#pause(producer);
+    this.#changed();
   }
 
-  /** Bytes sent per producer (all simulcast layers), for diagnostics and benchmarks. */
-  async outboundStats(): Promise<OutboundStat[]> {
-    const rows: OutboundStat[] = [];
-    for (const producer of this.#producers.values()) {
-      let bytesSent = 0;
-      for (const stat of (await producer.getStats()).values())
-        if (stat.type === 'outbound-rtp') bytesSent += Number(stat.bytesSent ?? 0);
-      rows.push({ kind: producer.kind, bytesSent });
+  async setMicrophoneMuted(muted: boolean): Promise<void> {
+    const producer = this.#producers.get('microphone');
+    if (!producer) {
+      if (!muted) await this.publish(await microphoneTrack(this.#devices.microphoneId), 'microphone');
+      return;
     }
-    return rows;
+    if (muted) await this.#pause(producer);
+    else {
+      this.#mutedByHost = false;
+      await this.#resume(producer);
+    }
   }
 
-  /** Mute/unmute or camera off/on: paused here and on the server, so nothing is sent. */
-  async setPaused(source: 'microphone' | 'camera', paused: boolean): Promise<void> {
-    const producer = this.#producers.get(source);
-    if (!producer) return;
-    if (paused) producer.pause();
-    else producer.resume();
-    if (source === 'microphone' && !paused) this.#mutedByHost = false;
-    this.onChange();
-    await this.signaling.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+  /** Camera off releases the camera; camera on takes it again (the chosen one). */
+  async setCameraOff(off: boolean): Promise<void> {
+    const producer = this.#producers.get('camera');
+    if (off) {
+      if (!producer) return;
+      await this.#pause(producer);
+      producer.track?.stop();
+      await producer.replaceTrack({ track: null });
+      return this.#changed();
+    }
+    const track = await cameraTrack(this.#devices.cameraId);
+    if (!producer) return this.publish(track, 'camera');
+    await producer.replaceTrack({ track });
+    await this.#resume(producer);
+  }
+
+  /** Uses another camera or microphone from now on. */
+  async switchDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void> {
+    this.#devices = { ...this.#devices, [kind === 'camera' ? 'cameraId' : 'microphoneId']: deviceId };
+    const producer = this.#producers.get(kind);
+    const live = producer?.track && producer.track.readyState === 'live';
+    if (producer && live) {
+      const track = kind === 'camera' ? await cameraTrack(deviceId) : await microphoneTrack(deviceId);
+      const old = producer.track;
+      await producer.replaceTrack({ track });
+      old?.stop();
+    }
+    this.#changed();
   }
 
   /** A host paused our microphone on the server; reflect it and stop sending. */
@@ -81,7 +119,7 @@ export class LocalMedia {
     if (producer?.id !== producerId) return;
     producer.pause();
     this.#mutedByHost = true;
-    this.onChange();
+    this.#changed();
   }
 
   async startScreenShare(): Promise<void> {
@@ -97,8 +135,20 @@ export class LocalMedia {
     this.#producers.delete(source);
     producer.close();
     producer.track?.stop();
-    this.onChange();
+    this.#changed();
     await this.signaling.request('closeProducer', { producerId: producer.id });
+  }
+
+  /** Bytes sent per producer (all simulcast layers), for diagnostics and benchmarks. */
+  async outboundStats(): Promise<OutboundStat[]> {
+    const rows: OutboundStat[] = [];
+    for (const producer of this.#producers.values()) {
+      let bytesSent = 0;
+      for (const stat of (await producer.getStats()).values())
+        if (stat.type === 'outbound-rtp') bytesSent += Number(stat.bytesSent ?? 0);
+      rows.push({ kind: producer.kind, bytesSent });
+    }
+    return rows;
   }
 
   close(): void {
@@ -107,5 +157,35 @@ export class LocalMedia {
       producer.track?.stop();
     }
     this.#producers.clear();
+  }
+
+  async #pause(producer: types.Producer): Promise<void> {
+    producer.pause();
+    this.#changed();
+    await this.signaling.request('pauseProducer', { producerId: producer.id });
+  }
+
+  async #resume(producer: types.Producer): Promise<void> {
+    producer.resume();
+    this.#changed();
+    await this.signaling.request('resumeProducer', { producerId: producer.id });
+  }
+
+  #snapshot(): LocalState {
+    const camera = this.#producers.get('camera');
+    const cameraOff = camera?.paused ?? true;
+    return {
+      micMuted: this.#producers.get('microphone')?.paused ?? true,
+      cameraOff,
+      sharingScreen: this.#producers.has('screen'),
+      mutedByHost: this.#mutedByHost,
+      cameraTrack: cameraOff ? undefined : (camera?.track ?? undefined),
+      devices: this.#devices,
+    };
+  }
+
+  #changed(): void {
+    this.#state = this.#snapshot();
+    this.onChange();
   }
 }

@@ -5,6 +5,9 @@ import type { types } from 'mediasoup-client';
 import { RtpCapabilitiesSchema, type InboundStat, type MediaSource, type RemoteProducer } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 
+/** How well a member's media reaches us: from packet loss and jitter over the last few seconds. */
+export type Quality = 'good' | 'fair' | 'poor';
+
 export type RemoteTrack = { peerId: string; source: MediaSource; track: MediaStreamTrack; consumerId: string };
 
 type Entry = { consumer: types.Consumer; peerId: string; source: MediaSource };
@@ -13,6 +16,8 @@ export class RemoteMedia {
   readonly #consumers = new Map<string, Entry>();
   readonly #pausedProducers = new Set<string>();
   readonly #preferredLayers = new Map<string, number>();
+  /** Packet counters at the last quality check, per consumer. */
+  readonly #lastCounts = new Map<string, { received: number; lost: number }>();
   #closed = false;
 
   constructor(
@@ -37,6 +42,12 @@ export class RemoteMedia {
   audioMuted(peerId: string): boolean {
     const audio = [...this.#consumers.values()].filter((e) => e.peerId === peerId && e.consumer.kind === 'audio');
     return audio.length === 0 || audio.every((e) => this.#pausedProducers.has(e.consumer.producerId));
+  }
+
+  /** Whether this member sends no camera picture: none at all, or paused (camera off). */
+  cameraOff(peerId: string): boolean {
+    const camera = [...this.#consumers.values()].find((e) => e.peerId === peerId && e.source === 'camera');
+    return !camera || this.#pausedProducers.has(camera.consumer.producerId);
   }
 
   producerPaused(producerId: string, paused: boolean): void {
@@ -76,6 +87,7 @@ export class RemoteMedia {
       entry.consumer.close();
       this.#consumers.delete(id);
       this.#preferredLayers.delete(id);
+      this.#lastCounts.delete(id);
     }
     this.onChange();
   }
@@ -98,6 +110,32 @@ export class RemoteMedia {
       // Without it the picture starts at their next regular keyframe instead.
       this.signaling.request('requestKeyFrame', { consumerId: consumer.id }).catch(() => undefined);
     }
+  }
+
+  /** Per member, the worst of their streams since the last call (about every 2 s). */
+  async quality(): Promise<Map<string, Quality>> {
+    const byPeer = new Map<string, Quality>();
+    const rank: Record<Quality, number> = { good: 0, fair: 1, poor: 2 };
+    for (const { consumer, peerId } of this.#consumers.values()) {
+      if (consumer.paused || consumer.track.readyState !== 'live') continue;
+      for (const stat of (await consumer.getStats()).values()) {
+        if (stat.type !== 'inbound-rtp') continue;
+        const received = Number(stat.packetsReceived ?? 0);
+        const lost = Math.max(0, Number(stat.packetsLost ?? 0));
+        const last = this.#lastCounts.get(consumer.id) ?? { received: 0, lost: 0 };
+        this.#lastCounts.set(consumer.id, { received, lost });
+        const newReceived = received - last.received;
+        const newLost = lost - last.lost;
+        if (newReceived + newLost <= 0) continue; // nothing arrived: paused, not a bad line
+        const loss = newLost / (newReceived + newLost);
+        const jitterMs = Number(stat.jitter ?? 0) * 1000;
+        const quality: Quality =
+          loss > 0.08 || jitterMs > 100 ? 'poor' : loss > 0.02 || jitterMs > 40 ? 'fair' : 'good';
+        const worst = byPeer.get(peerId);
+        if (!worst || rank[quality] > rank[worst]) byPeer.set(peerId, quality);
+      }
+    }
+    return byPeer;
   }
 
   async inboundStats(): Promise<InboundStat[]> {

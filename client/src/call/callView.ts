@@ -16,7 +16,10 @@ export type RemoteParticipant = {
   isHost: boolean;
   /** Their microphone is off: paused (by them or a host), or not sent at all. */
   audioMuted: boolean;
+  /** Their camera is off: paused, or not sent at all. */
+  cameraOff: boolean;
   keyStatus: KeyStatus;
+  handRaised: boolean;
   tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
 };
 
@@ -27,6 +30,8 @@ export type CallView = {
   /** People waiting to be let in (hosts only). */
   lobby: { peerId: string; displayName: string }[];
   isHost: boolean;
+  /** Our own hand is raised. */
+  handRaised: boolean;
   locked: boolean;
   local: LocalState;
   /** The peer mediasoup's observer last named the dominant speaker. */
@@ -46,6 +51,7 @@ export function initialView(isHost: boolean, updateAvailable: boolean, e2ee: E2e
     participants: [],
     lobby: [],
     isHost,
+    handRaised: false,
     locked: false,
     local,
     activeSpeaker: undefined,
@@ -59,6 +65,8 @@ export function initialView(isHost: boolean, updateAvailable: boolean, e2ee: E2e
 export function deriveView(
   base: CallView,
   members: KeyedMember[],
+  /** Raised hands by peer id (the server's participantUpdated). */
+  hands: Map<string, boolean>,
   remote: RemoteMedia,
   local: LocalState,
   e2ee: E2eeView,
@@ -75,7 +83,9 @@ export function deriveView(
       displayName: member.displayName,
       isHost: member.isHost,
       audioMuted: remote.audioMuted(member.peerId),
+      cameraOff: remote.cameraOff(member.peerId),
       keyStatus: member.status,
+      handRaised: hands.get(member.peerId) ?? false,
       tracks: tracks
         .filter((t) => t.peerId === member.peerId)
         .map(({ source, track, consumerId }) => ({ source, track, consumerId })),

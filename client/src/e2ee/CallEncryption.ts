@@ -4,7 +4,7 @@
 // test builds can switch it off or to pass-through for control runs and
 // benchmarks, and the UI then says so loudly.
 import type { MediaKind, StreamStatus } from '@parley/shared/e2ee';
-import { loadSodium, type Sodium } from '@parley/shared/e2ee/agreement';
+import { loadSodium, type Sodium, type VerificationEmoji } from '@parley/shared/e2ee/agreement';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { installE2eeTestHooks, keepsKeysAfterCall, testingE2eeMode } from '../testing/e2eeTestHooks.js';
 import { CallKeys, type KeyAlert, type KeyedMember } from './CallKeys.js';
@@ -20,7 +20,7 @@ export type StreamLock = 'encrypted' | 'waiting' | 'failing' | 'keys-changed';
 export type PeerSecurity = {
   trust: 'new' | 'known' | 'changed' | undefined;
   verified: boolean;
-  emoji: string[];
+  emoji: VerificationEmoji[];
   lock: StreamLock;
 };
 

@@ -15,6 +15,7 @@ import {
   type AgreementInput,
   type MemberView,
   type Sodium,
+  type VerificationEmoji,
 } from '@parley/shared/e2ee/agreement';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import type { E2eeMedia } from './E2eeMedia.js';
@@ -27,7 +28,7 @@ export type KeyedMember = MemberView & {
   trust: KeyTrust | undefined;
   verified: boolean;
   /** Seven emoji to compare with them (from their accepted keys, or the changed ones while those await verification). */
-  emoji: string[];
+  emoji: VerificationEmoji[];
 };
 
 export type KeyAlert = { alert: AgreementAlert; peerId: string };

@@ -1,16 +1,19 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import styles from './Field.module.css';
 
 type Props = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
 
 /** A labelled input; its hint is announced with it. */
-export function Field({ label, hint, ...input }: Props) {
+export function Field({ label, hint, className, ...input }: Props) {
   const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+    <div className={[styles.field, className ?? ''].join(' ')}>
+      <label htmlFor={id} className={styles.label}>
+        {label}
+      </label>
+      <input id={id} className={styles.input} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
       {hint && (
-        <div id={`${id}-hint`} className="hint">
+        <div id={`${id}-hint`} className={styles.hint}>
           {hint}
         </div>
       )}
@@ -18,10 +21,34 @@ export function Field({ label, hint, ...input }: Props) {
   );
 }
 
+type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  options: { value: string; label: string }[];
+};
+
+/** A labelled native select (keyboard, screen readers and phones handle it best). */
+export function SelectField({ label, options, className, ...select }: SelectProps) {
+  const id = useId();
+  return (
+    <div className={[styles.field, className ?? ''].join(' ')}>
+      <label htmlFor={id} className={styles.label}>
+        {label}
+      </label>
+      <select id={id} className={styles.select} {...select}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** Errors are announced to screen readers the moment they appear. */
 export function ErrorMessage({ error }: { error: string | undefined }) {
   return (
-    <p role="alert" className="error">
+    <p role="alert" className={styles.error}>
       {error}
     </p>
   );

@@ -132,6 +132,15 @@ export class HostControls {
     }
   }
 
+  /** Lowers someone's raised hand (a host gave them the floor). */
+  lowerHand(host: Peer, peerId: string): void {
+    const { roster } = this.room;
+    roster.assertHost(host);
+    const target = roster.admitted.get(peerId);
+    if (!target) throw new NotFoundError('participant');
+    setHandRaised(roster, target, false);
+  }
+
   appointHost(host: Peer, peerId: string): void {
     const { roster } = this.room;
     roster.assertHost(host);
@@ -148,4 +157,11 @@ export class HostControls {
     // New hosts need the lobby's current state; former ones simply stop hearing of it.
     if (host) roster.notifyLobby();
   }
+}
+
+/** A raised or lowered hand, told to everyone in the call (the owner too). */
+export function setHandRaised(roster: Roster, peer: Peer, raised: boolean): void {
+  if (peer.handRaised === raised) return;
+  peer.handRaised = raised;
+  roster.broadcast('participantUpdated', roster.describe(peer));
 }

@@ -27,6 +27,8 @@ export class Peer {
   readonly id = randomUUID();
   /** Microphones a host paused and the owner has not unmuted: told again after a resume. */
   readonly mutedByHost = new Set<string>();
+  /** Raised to speak; lowered by them or by a host. */
+  handRaised = false;
   /** Assigned once, on admission: this peer's number in SFrame key ids. */
   #keySlot: number | undefined;
   /**

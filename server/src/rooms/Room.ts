@@ -11,7 +11,7 @@ import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
 import { E2eeRelay } from './E2eeRelay.js';
-import { HostControls, type HostedRoom } from './HostControls.js';
+import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
 import { limits, peerRates, type PeerRateKind } from './limits.js';
 import type { PeerLink } from './Outbox.js';
 import type { Peer } from './Peer.js';
@@ -99,6 +99,12 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   }
 
   /** Pauses or resumes one of `peer`'s own producers and tells everyone. */
+  /** A participant raises or lowers their own hand. */
+  raiseHand(peer: Peer, raised: boolean): void {
+    this.roster.assertAdmitted(peer);
+    setHandRaised(this.roster, peer, raised);
+  }
+
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     this.roster.assertAdmitted(peer);
     await this.media.setPaused(peer, producerId, paused);

@@ -21,6 +21,7 @@ export function describeParticipant(peer: Peer, isHost: boolean): Participant {
     isHost,
     accountId: peer.userId,
     keySlot: peer.keySlot,
+    handRaised: peer.handRaised,
     ...(peer.e2ee ? { e2ee: peer.e2ee } : {}),
   };
 }

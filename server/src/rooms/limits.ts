@@ -54,9 +54,9 @@ export const peerRates = {
   consumerControl: { what: 'requests about received streams', rate: () => ({ capacity: 400, perSecond: 50 }) },
   /** connectTransport and restartIce: once per transport, again after a network change. */
   transportControl: { what: 'transport requests', rate: () => ({ capacity: 12, perSecond: 0.2 }) },
-  /** produce, closeProducer, pauseProducer, resumeProducer: a person's clicks; each is told to everyone. */
+  /** produce, closeProducer, pauseProducer, resumeProducer, raiseHand: a person's clicks; each is told to everyone. */
   producerControl: { what: 'changes to your streams', rate: () => ({ capacity: 20, perSecond: 2 }) },
-  /** admit, deny, removePeer, lockRoom, muteParticipant, appointHost, endCall: a host letting a crowd in. */
+  /** admit, deny, removePeer, lockRoom, muteParticipant, appointHost, lowerHand, endCall: a host letting a crowd in. */
   hostAction: { what: 'host actions', rate: () => ({ capacity: 60, perSecond: 2 }) },
 } satisfies Record<string, { what: string; rate: (others: number) => Rate }>;
 
@@ -86,6 +86,8 @@ export const requestBounds = {
   muteParticipant: 'hostAction',
   appointHost: 'hostAction',
   pauseProducer: 'producerControl',
+  raiseHand: 'producerControl',
+  lowerHand: 'hostAction',
   resumeProducer: 'producerControl',
   closeProducer: 'producerControl',
   produce: 'producerControl',

@@ -51,6 +51,8 @@ export class SignalingSession {
       lockRoom: (request) => this.#joined(async ({ room, peer }) => (room.host.lock(peer, request.locked), {})),
       endCall: () => this.#joined(async ({ room, peer }) => (room.host.endCall(peer), {})),
       muteParticipant: (request) => this.#joined(async ({ room, peer }) => (room.host.mute(peer, request.peerId), {})),
+      raiseHand: (request) => this.#joined(async ({ room, peer }) => (room.raiseHand(peer, request.raised), {})),
+      lowerHand: (request) => this.#joined(async ({ room, peer }) => (room.host.lowerHand(peer, request.peerId), {})),
       appointHost: (request) =>
         this.#joined(async ({ room, peer }) => (room.host.appointHost(peer, request.peerId), {})),
       pauseProducer: (request) =>

@@ -59,6 +59,8 @@ export const ParticipantSchema = z.object({
   /** Small per-call number for SFrame key ids; reused after a participant leaves. */
   keySlot: z.number().int().min(0).max(4095),
   e2ee: E2eeAnnouncementSchema.optional(),
+  /** They raised their hand to speak. */
+  handRaised: z.boolean().optional(),
 });
 export type Participant = z.infer<typeof ParticipantSchema>;
 
@@ -124,6 +126,10 @@ export const clientRequests = {
   /** Host: pause a participant's microphone on the server and ask them to mute. */
   muteParticipant: { request: PeerTargetSchema, response: z.object({}) },
   appointHost: { request: PeerTargetSchema, response: z.object({}) },
+  /** Raise or lower one's own hand; everyone sees it (participantUpdated). */
+  raiseHand: { request: z.object({ raised: z.boolean() }), response: z.object({}) },
+  /** Host: lower someone's raised hand (after giving them the floor). */
+  lowerHand: { request: PeerTargetSchema, response: z.object({}) },
   /** One's own producers only: muting and camera off. */
   pauseProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },
   resumeProducer: { request: z.object({ producerId: ServerIdSchema }), response: z.object({}) },

@@ -1,0 +1,105 @@
+// The app shell: who is logged in decides which pages exist. The call page,
+// and with it mediasoup-client, libsodium and the E2EE worker, loads only
+// when a call starts (a separate chunk), so the login page stays small.
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Redirect, Route, Switch, useLocation } from 'wouter';
+import { postAction } from '../api/authClient.js';
+import { AccountPage } from '../account/AccountPage.js';
+import { LoginPage } from '../account/LoginPage.js';
+import { RegisterPage } from '../account/RegisterPage.js';
+import { HomePage } from '../home/HomePage.js';
+import { PrivacyPage } from '../privacy/PrivacyPage.js';
+import { Notice } from '../ui/Card.js';
+import { ToastProvider } from '../ui/Toasts.js';
+import { TooltipProvider } from '../ui/Tooltip.js';
+import { AppShell } from './AppShell.js';
+import { loadSession, returnTo, type Session } from './session.js';
+
+const CallRoute = lazy(() => import('../call/CallRoute.js'));
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const [location, navigate] = useLocation();
+  const refresh = useCallback(() => loadSession().then(setSession), []);
+  useEffect(() => {
+    let live = true;
+    void loadSession().then((loaded) => live && setSession(loaded));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const afterLogin = () => void refresh().then(() => navigate(returnTo(location)));
+  const toLogin = () => void refresh().then(() => navigate('/login'));
+  // A session that is already gone (revoked elsewhere) needs no logout: either way we are out here.
+  const logOut = () =>
+    void postAction('/api/logout')
+      .catch(() => undefined)
+      .then(toLogin);
+  const account = session.state === 'ready' ? session.account : undefined;
+
+  // The call takes the whole window (its own dark stage, no page header).
+  if (account && location === '/call') {
+    return (
+      <TooltipProvider delayDuration={400}>
+        <Suspense fallback={<Loading />}>
+          <CallRoute />
+        </Suspense>
+      </TooltipProvider>
+    );
+  }
+  return (
+    <TooltipProvider delayDuration={400}>
+      <ToastProvider>
+        <AppShell account={account} onLogOut={logOut}>
+          {session.state === 'loading' && <Loading />}
+          {session.state === 'error' && (
+            <Notice tone="danger" role="alert">
+              {session.message}
+            </Notice>
+          )}
+          {session.state === 'anonymous' && (
+            <Switch>
+              <Route path="/register">
+                <RegisterPage onRegistered={afterLogin} />
+              </Route>
+              <Route path="/login">
+                <LoginPage onLoggedIn={afterLogin} />
+              </Route>
+              <Route path="/privacy">
+                <PrivacyPage />
+              </Route>
+              <Route>
+                <Redirect to={`/login?next=${encodeURIComponent(location + window.location.search)}`} />
+              </Route>
+            </Switch>
+          )}
+          {account && (
+            <Switch>
+              <Route path="/">
+                <HomePage account={account} />
+              </Route>
+              <Route path="/account">
+                <AccountPage account={account} refresh={refresh} onLogOut={logOut} onDeleted={toLogin} />
+              </Route>
+              <Route path="/privacy">
+                <PrivacyPage />
+              </Route>
+              <Route>
+                <Redirect to="/" />
+              </Route>
+            </Switch>
+          )}
+        </AppShell>
+      </ToastProvider>
+    </TooltipProvider>
+  );
+}
+
+function Loading() {
+  return (
+    <p role="status" style={{ padding: '2rem', textAlign: 'center' }}>
+      Loading…
+    </p>
+  );
+}
