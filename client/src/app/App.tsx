@@ -4,18 +4,19 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { postAction } from '../api/authClient.js';
-import { AccountPage } from '../account/AccountPage.js';
 import { LoginPage } from '../account/LoginPage.js';
-import { RegisterPage } from '../account/RegisterPage.js';
-import { HomePage } from '../home/HomePage.js';
-import { PrivacyPage } from '../privacy/PrivacyPage.js';
 import { Notice } from '../ui/Card.js';
 import { ToastProvider } from '../ui/Toasts.js';
 import { TooltipProvider } from '../ui/Tooltip.js';
 import { AppShell } from './AppShell.js';
 import { loadSession, returnTo, type Session } from './session.js';
 
+// Each page but login loads when first shown: the login page downloads only what it needs.
 const CallRoute = lazy(() => import('../call/CallRoute.js'));
+const RegisterPage = lazy(() => import('../account/RegisterPage.js').then((m) => ({ default: m.RegisterPage })));
+const AccountPage = lazy(() => import('../account/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+const HomePage = lazy(() => import('../home/HomePage.js').then((m) => ({ default: m.HomePage })));
+const PrivacyPage = lazy(() => import('../privacy/PrivacyPage.js').then((m) => ({ default: m.PrivacyPage })));
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
@@ -52,44 +53,46 @@ export function App() {
     <TooltipProvider delayDuration={400}>
       <ToastProvider>
         <AppShell account={account} onLogOut={logOut}>
-          {session.state === 'loading' && <Loading />}
-          {session.state === 'error' && (
-            <Notice tone="danger" role="alert">
-              {session.message}
-            </Notice>
-          )}
-          {session.state === 'anonymous' && (
-            <Switch>
-              <Route path="/register">
-                <RegisterPage onRegistered={afterLogin} />
-              </Route>
-              <Route path="/login">
-                <LoginPage onLoggedIn={afterLogin} />
-              </Route>
-              <Route path="/privacy">
-                <PrivacyPage />
-              </Route>
-              <Route>
-                <Redirect to={`/login?next=${encodeURIComponent(location + window.location.search)}`} />
-              </Route>
-            </Switch>
-          )}
-          {account && (
-            <Switch>
-              <Route path="/">
-                <HomePage account={account} />
-              </Route>
-              <Route path="/account">
-                <AccountPage account={account} refresh={refresh} onLogOut={logOut} onDeleted={toLogin} />
-              </Route>
-              <Route path="/privacy">
-                <PrivacyPage />
-              </Route>
-              <Route>
-                <Redirect to="/" />
-              </Route>
-            </Switch>
-          )}
+          <Suspense fallback={<Loading />}>
+            {session.state === 'loading' && <Loading />}
+            {session.state === 'error' && (
+              <Notice tone="danger" role="alert">
+                {session.message}
+              </Notice>
+            )}
+            {session.state === 'anonymous' && (
+              <Switch>
+                <Route path="/register">
+                  <RegisterPage onRegistered={afterLogin} />
+                </Route>
+                <Route path="/login">
+                  <LoginPage onLoggedIn={afterLogin} />
+                </Route>
+                <Route path="/privacy">
+                  <PrivacyPage />
+                </Route>
+                <Route>
+                  <Redirect to={`/login?next=${encodeURIComponent(location + window.location.search)}`} />
+                </Route>
+              </Switch>
+            )}
+            {account && (
+              <Switch>
+                <Route path="/">
+                  <HomePage account={account} />
+                </Route>
+                <Route path="/account">
+                  <AccountPage account={account} refresh={refresh} onLogOut={logOut} onDeleted={toLogin} />
+                </Route>
+                <Route path="/privacy">
+                  <PrivacyPage />
+                </Route>
+                <Route>
+                  <Redirect to="/" />
+                </Route>
+              </Switch>
+            )}
+          </Suspense>
         </AppShell>
       </ToastProvider>
     </TooltipProvider>
