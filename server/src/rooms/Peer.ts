@@ -46,6 +46,8 @@ export class Peer {
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
+  /** The call moved to another media worker while no socket held this peer. */
+  #missedMediaMove = false;
 
   readonly #resumeToken = randomBytes(32).toString('base64url');
   readonly #outbox: Outbox;
@@ -115,13 +117,32 @@ export class Peer {
     this.#outbox.resuming(link);
   }
 
-  /** After the resume reply: what waited, in order, then whatever is said from now on. */
-  attach(link: PeerLink): void {
+  /** After the resume reply: what waited, in order, then whatever is said from now on. False if another socket took the peer meanwhile. */
+  attach(link: PeerLink): boolean {
     const dropped = this.#outbox.attach(link);
-    if (dropped === undefined) return; // another socket took the peer meanwhile
+    if (dropped === undefined) return false;
     if (dropped > 0) log.info({ dropped }, 'E2EE boxes dropped while a peer was away (queue full)');
     // A host's mute sent to a dead socket was lost with it: say it again.
     for (const producerId of this.mutedByHost) this.notify('mutedByHost', { producerId });
+    return true;
+  }
+
+  /**
+   * The call's media worker died: this peer's transports, producers and
+   * consumers closed with it (and freed their slots). Its new producers
+   * start as the client sends them. If no socket holds the peer now, the
+   * news waits for its resume.
+   */
+  mediaLost(): void {
+    this.mutedByHost.clear();
+    if (!this.#outbox.link) this.#missedMediaMove = true;
+  }
+
+  /** Whether the call moved while this peer was away; asking clears it. */
+  takeMissedMediaMove(): boolean {
+    const missed = this.#missedMediaMove;
+    this.#missedMediaMove = false;
+    return missed;
   }
 
   get producers(): Iterable<types.Producer<ProducerAppData>> {

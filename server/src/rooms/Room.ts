@@ -8,18 +8,16 @@ import { performance } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { RtpCapabilitiesSchema, type Admission, type ResponseOf } from '@parley/shared';
 import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
-import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
 import { limits, peerRates, type PeerRateKind } from './limits.js';
+import { MediaRecovery } from './MediaRecovery.js';
 import type { PeerLink } from './Outbox.js';
 import type { Peer } from './Peer.js';
 import { RoomMedia } from './RoomMedia.js';
 import type { RoomContext } from './RoomOptions.js';
 import { Roster } from './Roster.js';
-
-const log = createLogger('rooms.Room');
 
 export type RoomEvents = { close: [] };
 
@@ -28,7 +26,8 @@ const recentSizeMs = 60_000;
 
 export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   readonly roster: Roster;
-  readonly media: RoomMedia;
+  #media: RoomMedia;
+  readonly #recovery: MediaRecovery;
   readonly host: HostControls;
   readonly e2ee: E2eeRelay;
   #closed = false;
@@ -46,15 +45,47 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   ) {
     super();
     this.roster = new Roster(organiserId);
-    this.media = new RoomMedia(router, this.roster, context);
+    this.#media = new RoomMedia(router, this.roster, context);
     this.host = new HostControls(this);
     this.e2ee = new E2eeRelay(this.roster, context.hooks);
-    router.on('workerclose', () => {
-      log.warn('media worker of a room died; closing the room');
-      this.close();
-    });
+    this.#recovery = new MediaRecovery(this, context.newRouter);
+    this.#recovery.watch(router);
     this.#unusedTimer = setTimeout(() => this.close(), context.timings.unusedRoomMs);
     this.#unusedTimer.unref();
+  }
+
+  /** The call's media: replaced when its worker dies (MediaRecovery). */
+  get media(): RoomMedia {
+    return this.#media;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** How many times this call moved to another media worker. */
+  get mediaMoves(): number {
+    return this.#recovery.moves;
+  }
+
+  /**
+   * The media worker died and `router` is on a live one: every peer's media
+   * objects are gone; tell each to set up again. A peer away meanwhile hears
+   * of it when it resumes (`attached`).
+   */
+  moveMedia(router: types.Router): void {
+    this.#media = new RoomMedia(router, this.roster, this.context);
+    for (const peer of this.roster.admitted.values()) {
+      peer.mediaLost();
+      this.#tellMediaRestarted(peer);
+    }
+  }
+
+  #tellMediaRestarted(peer: Peer): void {
+    peer.notify('mediaRestarted', {
+      routerRtpCapabilities: RtpCapabilitiesSchema.parse(this.#media.router.rtpCapabilities),
+      producers: this.roster.others(peer).flatMap(describeProducers),
+    });
   }
 
   get peerCount(): number {
@@ -124,7 +155,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   /**
    * A reconnected socket takes back its peer: same user, right token, still in
    * the call. The reply is the call's state now; the peer's events wait from
-   * now until the socket calls `peer.attach(link)` right after sending it.
+   * now until the socket calls `attached(peer, link)` right after sending it.
    */
   resume(userId: string, peerId: string, resumeToken: string, link: PeerLink): { peer: Peer; admission: Admission } {
     const peer = this.roster.admitted.get(peerId);
@@ -134,6 +165,11 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     this.#suspended.delete(peerId);
     peer.beginResume(link);
     return { peer, admission: this.#describeFor(peer) };
+  }
+
+  /** After the resume reply: `link` holds `peer` from now on; a media move it missed is told now. */
+  attached(peer: Peer, link: PeerLink): void {
+    if (peer.attach(link) && peer.takeMissedMediaMove() && this.roster.isAdmitted(peer)) this.#tellMediaRestarted(peer);
   }
 
   leave(peer: Peer): void {

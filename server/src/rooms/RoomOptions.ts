@@ -29,4 +29,6 @@ export type RoomContext = {
   timings: RoomTimings;
   /** Media transports per user, across all their calls (each binds ports from the media range). */
   transportsPerUser: Quota;
+  /** A router on a live media worker: for new calls, and for calls whose worker died. */
+  newRouter: () => Promise<types.Router>;
 };

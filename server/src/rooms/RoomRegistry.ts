@@ -16,14 +16,9 @@ export class RoomRegistry {
   readonly #openRooms = new Quota(limits.openRoomsPerUser, 'open calls per account');
   readonly #creations = new RateLimiter<string>();
 
-  constructor(
-    private readonly pool: WorkerPool,
-    network: MediaNetwork,
-    hooks: RoomHooks,
-    timings: RoomTimings = defaultRoomTimings,
-  ) {
+  constructor(pool: WorkerPool, network: MediaNetwork, hooks: RoomHooks, timings: RoomTimings = defaultRoomTimings) {
     const transportsPerUser = new Quota(limits.transportsPerUser, 'media transports per account');
-    this.#context = { network, hooks, timings, transportsPerUser };
+    this.#context = { network, hooks, timings, transportsPerUser, newRouter: () => pool.createRouter() };
   }
 
   get size(): number {
@@ -39,7 +34,7 @@ export class RoomRegistry {
     }
     let router;
     try {
-      router = await this.pool.createRouter();
+      router = await this.#context.newRouter();
     } catch (error) {
       release();
       throw error;

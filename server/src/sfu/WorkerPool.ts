@@ -1,6 +1,8 @@
 // One mediasoup worker (a C++ subprocess) per core. A worker that dies is
 // logged and replaced; the routers it hosted close with it and their owners
-// hear about it through the router's 'workerclose' event.
+// hear about it through the router's 'workerclose' event (rooms then move to
+// a live worker: rooms/MediaRecovery.ts). A router asked for while no worker
+// is alive waits for the replacement.
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -10,6 +12,8 @@ import { mediaCodecs } from './mediaCodecs.js';
 const log = createLogger('sfu.WorkerPool');
 
 const replaceRetryMs = 1000;
+/** How long `createRouter` waits for a replacement when every worker is dead. */
+const waitForWorkerMs = 10_000;
 
 export type WorkerPoolEvents = {
   workerdied: [pid: number];
@@ -41,11 +45,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#workers.map((worker) => worker.pid);
   }
 
-  /** A new router on the next live worker, round-robin. */
+  /** A new router on the next live worker, round-robin; waits a while for a replacement if none is alive. */
   async createRouter(): Promise<types.Router> {
-    if (this.#workers.length === 0) throw new Error('no media worker is running');
-    const worker = this.#workers[this.#next++ % this.#workers.length];
-    if (!worker) throw new Error('no media worker is running');
+    const worker = this.#liveWorker() ?? (await this.#nextReplacement());
     return worker.createRouter({ mediaCodecs });
   }
 
@@ -53,6 +55,33 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (this.#closed) return;
     this.#closed = true;
     for (const worker of this.#workers.splice(0)) worker.close();
+  }
+
+  /**
+   * A worker that has died is marked closed before its routers hear of it
+   * (and before it leaves our list, on 'died'): skip those.
+   */
+  #liveWorker(): types.Worker | undefined {
+    const live = this.#workers.filter((worker) => !worker.closed);
+    return live[this.#next++ % Math.max(1, live.length)];
+  }
+
+  #nextReplacement(): Promise<types.Worker> {
+    if (this.#closed) return Promise.reject(new Error('the media workers are shut down'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('workerreplaced', onReplaced);
+        reject(new Error('no media worker is running'));
+      }, waitForWorkerMs);
+      const onReplaced = () => {
+        const worker = this.#liveWorker();
+        if (!worker) return;
+        clearTimeout(timer);
+        this.off('workerreplaced', onReplaced);
+        resolve(worker);
+      };
+      this.on('workerreplaced', onReplaced);
+    });
   }
 
   async #spawn(): Promise<void> {

@@ -163,7 +163,7 @@ export class SignalingSession {
     const { peer, admission } = room.resume(this.socket.data.userId, request.peerId, request.resumeToken, this.#link);
     this.#membership = { room, peer };
     // Boxes kept while the socket was away refer to the participants in the reply: they follow it.
-    return new ReplyFirst(admission, () => peer.attach(this.#link));
+    return new ReplyFirst(admission, () => room.attached(peer, this.#link));
   }
 
   /** This socket's hold on its peer. */

@@ -1,6 +1,7 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
 import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './clientRequests.js';
+import { RtpCapabilitiesSchema } from './mediaParameters.js';
 
 export const serverEvents = {
   /** To a waiting peer: the host let you in. */
@@ -26,6 +27,16 @@ export const serverEvents = {
   peerLeft: z.object({ peerId: z.uuid() }),
   /** Someone announced their E2EE keys for this call: once per participant, never changed afterwards. */
   e2eeAnnounced: E2eeAnnouncementSchema.extend({ peerId: z.uuid() }),
+  /**
+   * To everyone in a call: its media worker died and the call now runs on a
+   * live one. Every transport, producer and consumer of ours is gone: create
+   * new transports, produce again, consume these producers and those added
+   * from now on. The roster and the E2EE keys are unchanged.
+   */
+  mediaRestarted: z.object({
+    routerRtpCapabilities: RtpCapabilitiesSchema,
+    producers: z.array(RemoteProducerSchema).max(1000),
+  }),
   /** An opaque E2EE message from another participant. */
   e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
 } as const;

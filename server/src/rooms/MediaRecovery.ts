@@ -1,0 +1,64 @@
+// When a call's media worker dies (a crash, an out-of-memory kill), the call
+// moves to a live worker instead of ending: a new router, and every admitted
+// peer is told (`mediaRestarted`) to create new transports, produce again and
+// consume again. Nothing else changes: the roster, key slots, host rights, the
+// E2EE announcements and the keys themselves (which never reach the server)
+// are untouched, so nobody re-verifies anyone. The dead worker's transports,
+// producers and consumers closed with it and freed their slots as they did.
+import { performance } from 'node:perf_hooks';
+import type { types } from 'mediasoup';
+import { createLogger } from '../logging/index.js';
+
+const log = createLogger('rooms.MediaRecovery');
+
+/** What recovery needs from a room. */
+export type RecoverableRoom = {
+  readonly closed: boolean;
+  /** Puts the call on `router` and tells everyone in it. */
+  moveMedia(router: types.Router): void;
+  /** No live worker could be had: the call ends. */
+  close(): void;
+};
+
+export class MediaRecovery {
+  /** How many times this call moved, for logs and tests. */
+  #moves = 0;
+
+  constructor(
+    private readonly room: RecoverableRoom,
+    /** A router on a live worker (waits a while for a replacement when none is alive). */
+    private readonly newRouter: () => Promise<types.Router>,
+  ) {}
+
+  get moves(): number {
+    return this.#moves;
+  }
+
+  /** Watches `router`'s worker; a router closed on purpose (the call ended) is not a death. */
+  watch(router: types.Router): void {
+    router.once('workerclose', () => void this.#recover());
+  }
+
+  async #recover(): Promise<void> {
+    if (this.room.closed) return;
+    const started = performance.now();
+    log.warn('the media worker of a call died; moving the call to a live worker');
+    let router: types.Router;
+    try {
+      router = await this.newRouter();
+    } catch (error) {
+      log.error({ err: error }, 'no live media worker for a call whose worker died; ending the call');
+      this.room.close();
+      return;
+    }
+    // The call may have ended while we waited (everyone left, a host ended it).
+    if (this.room.closed) {
+      router.close();
+      return;
+    }
+    this.watch(router);
+    this.room.moveMedia(router);
+    this.#moves++;
+    log.info({ ms: Math.round(performance.now() - started) }, 'call moved to a live media worker');
+  }
+}
