@@ -2,7 +2,7 @@
 // with a fresh data directory, inside a test host (network namespace), and
 // collects what it logs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ export type RunningServer = {
   clientAddress: string;
   /** The server's process id (its mediasoup workers are its children). */
   pid: number;
+  /** The server's mediasoup worker processes (its children), to kill one as a crash would. */
+  mediaWorkerPids: () => number[];
   /** Cuts every open TCP connection to the server (signaling, not media), like a network failure. */
   cutConnections: () => void;
   output: () => string;
@@ -62,6 +64,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       baseUrl: `http://${host.address}:${port}`,
       clientAddress: host.clientAddress,
       pid: child.pid ?? -1,
+      mediaWorkerPids: () => childrenOf(child.pid ?? -1),
       cutConnections: () => host.cutTcp(port),
       output: () => output,
       stop,
@@ -70,6 +73,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     await stop();
     throw error;
   }
+}
+
+/** `ip netns exec` execs the server in place, so its pid is the server's; its children are the media workers. */
+function childrenOf(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  return text.split(' ').filter(Boolean).map(Number);
 }
 
 function waitForPort(child: ChildProcess, output: () => string): Promise<number> {

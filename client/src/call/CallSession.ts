@@ -2,13 +2,14 @@
 // transport, what we send (LocalMedia), what we receive (RemoteMedia), and
 // the end-to-end encryption whose key agreement owns the call's one roster.
 // The UI subscribes to snapshots (CallView) derived from them.
-import { Device, type types } from 'mediasoup-client';
-import type { Admission, Diagnostics, Participant, RemoteProducer } from '@parley/shared';
+import { Device } from 'mediasoup-client';
+import type { Admission, Diagnostics, Participant, RemoteProducer, ServerEventOf } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { CallEncryption } from '../e2ee/CallEncryption.js';
 import { exposeDiagnostics } from '../testing/diagnosticsHook.js';
 import { deriveView, initialView, type CallView } from './callView.js';
-import { admission, createTransport } from './joinHelpers.js';
+import { CallTransports } from './CallTransports.js';
+import { admission } from './joinHelpers.js';
 import { LeftCallError, type LeftReason } from './LeftCallError.js';
 import { LocalMedia } from './LocalMedia.js';
 import type { DeviceChoice } from './media/devices.js';
@@ -48,26 +49,26 @@ export class CallSession {
   readonly #remote: RemoteMedia;
   #view: CallView;
   #closed = false;
+  /** Settles when the transports are usable: after a media restart, once the new ones exist. */
+  #mediaReady: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly signaling: SignalingClient,
-    private readonly sendTransport: types.Transport,
-    private readonly recvTransport: types.Transport,
-    device: Device,
+    private readonly transports: CallTransports,
     private readonly joined: Admission,
     private readonly roomId: string,
     private readonly encryption: CallEncryption,
   ) {
     this.local = new LocalMedia(
       signaling,
-      sendTransport,
+      transports.send,
       () => this.#refresh(),
       (sender, kind) => encryption.protectSender(sender, kind),
     );
     this.#remote = new RemoteMedia(
       signaling,
-      device,
-      recvTransport,
+      transports.device,
+      transports.recv,
       (receiver, kind, peerId) => encryption.protectReceiver(receiver, kind, peerId),
       () => this.#refresh(),
     );
@@ -102,20 +103,14 @@ export class CallSession {
       const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
       const device = await Device.factory();
       await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-      const insertable = encryption.needsInsertableStreams;
-      const sendTransport = await createTransport(signaling, device, 'send', joined.iceServers, insertable);
-      undo.add(() => sendTransport.close());
-      const recvTransport = await createTransport(signaling, device, 'recv', joined.iceServers, insertable);
-      undo.add(() => recvTransport.close());
-      const session = new CallSession(
+      const transports = await CallTransports.create({
         signaling,
-        sendTransport,
-        recvTransport,
         device,
-        joined,
-        request.roomId,
-        encryption,
-      );
+        iceServers: joined.iceServers,
+        insertableStreams: encryption.needsInsertableStreams,
+      });
+      undo.add(() => transports.close());
+      const session = new CallSession(signaling, transports, joined, request.roomId, encryption);
       undo.add(() => session.close());
       session.#unsubscribe.push(
         ...subscriptions,
@@ -216,7 +211,7 @@ export class CallSession {
   /** Transport states and RTP statistics, for the connection indicator (and test builds' diagnostics). */
   async diagnostics(): Promise<Diagnostics> {
     return {
-      transports: { send: this.sendTransport.connectionState, recv: this.recvTransport.connectionState },
+      transports: { send: this.transports.send.connectionState, recv: this.transports.recv.connectionState },
       inbound: await this.#remote.inboundStats(),
       outbound: await this.local.outboundStats(),
     };
@@ -230,8 +225,7 @@ export class CallSession {
     this.encryption.close();
     this.local.close();
     this.#remote.close();
-    this.sendTransport.close();
-    this.recvTransport.close();
+    this.transports.close();
     this.signaling.close();
     this.#refresh();
   }
@@ -261,7 +255,33 @@ export class CallSession {
     }
   }
 
+  /**
+   * The server's media worker died and the call moved to a live one: new
+   * transports, our tracks sent again, everyone's consumed again. The key
+   * agreement and the roster are untouched (the keys never left this page and
+   * its worker), so nobody has to verify anyone again.
+   */
+  async #mediaRestarted({ producers }: ServerEventOf<'mediaRestarted'>): Promise<void> {
+    const renewal = this.#mediaReady.then(async () => {
+      this.#remote.drop(() => true); // their consumers died with the worker
+      await this.transports.renew();
+      this.#remote.transport = this.transports.recv;
+      await this.local.moveTo(this.transports.send);
+    });
+    // Later consumes wait for the new transports; a failed renewal ends the call below.
+    this.#mediaReady = renewal.catch(() => undefined);
+    try {
+      await renewal;
+    } catch {
+      if (this.#closed) return;
+      this.#update({ left: 'room_closed' });
+      return this.close();
+    }
+    await Promise.all(producers.map((producer) => this.#consume(producer)));
+  }
+
   async #consume(producer: RemoteProducer): Promise<void> {
+    await this.#mediaReady;
     // Only members of the roster everyone sees: media from anyone else is never shown (nor decryptable).
     if (!this.encryption.members.some((m) => m.peerId === producer.peerId)) return;
     try {
@@ -327,6 +347,7 @@ export class CallSession {
         held((s) => s.#remote.producerPaused(producerId, paused)),
       ),
       signaling.on('mutedByHost', ({ producerId }) => held((s) => s.local.pausedByHost(producerId))),
+      signaling.on('mediaRestarted', (event) => held((s) => void s.#mediaRestarted(event))),
     ];
   }
 }

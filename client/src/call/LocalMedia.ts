@@ -32,14 +32,16 @@ export class LocalMedia {
   #mutedByHost = false;
   #devices: DeviceChoice = {};
   #state: LocalState;
+  #transport: types.Transport;
 
   constructor(
     private readonly signaling: SignalingClient,
-    private readonly transport: types.Transport,
+    transport: types.Transport,
     private readonly onChange: () => void,
     /** Attaches end-to-end encryption to a sender before it carries a frame. */
     private readonly protect: (sender: RTCRtpSender, kind: 'audio' | 'video') => void,
   ) {
+    this.#transport = transport;
     this.#state = this.#snapshot();
   }
 
@@ -56,7 +58,7 @@ export class LocalMedia {
   /** Starts sending `track`; `paused` sends nothing until resumed (joining muted). */
   async publish(track: MediaStreamTrack, source: MediaSource, paused = false): Promise<void> {
     track.enabled = true; // muting is the producer's job from here on
-    const producer = await this.transport.produce({
+    const producer = await this.#transport.produce({
       track,
       appData: { source },
       stopTracks: false,
@@ -139,10 +141,28 @@ export class LocalMedia {
     await this.signaling.request('closeProducer', { producerId: producer.id });
   }
 
+  /**
+   * The server's media worker died and our producers with it: send the same
+   * tracks again on `transport`, paused where they were (muted, or muted by a
+   * host). A camera that was off had released its track; camera on takes it again.
+   */
+  async moveTo(transport: types.Transport): Promise<void> {
+    this.#transport = transport;
+    const previous = [...this.#producers];
+    this.#producers.clear();
+    for (const [source, producer] of previous) {
+      producer.close(); // closed with its transport already; idempotent
+      const track = producer.track;
+      if (track?.readyState === 'live') await this.publish(track, source, producer.paused);
+    }
+    this.#changed();
+  }
+
   /** Bytes sent per producer (all simulcast layers), for diagnostics and benchmarks. */
   async outboundStats(): Promise<OutboundStat[]> {
     const rows: OutboundStat[] = [];
     for (const producer of this.#producers.values()) {
+      if (producer.closed) continue; // its transport died with the media worker; sent again shortly (moveTo)
       let bytesSent = 0;
       for (const stat of (await producer.getStats()).values())
         if (stat.type === 'outbound-rtp') bytesSent += Number(stat.bytesSent ?? 0);

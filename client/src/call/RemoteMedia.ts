@@ -18,12 +18,15 @@ export class RemoteMedia {
   readonly #preferredLayers = new Map<string, number>();
   /** Packet counters at the last quality check, per consumer. */
   readonly #lastCounts = new Map<string, { received: number; lost: number }>();
+  /** Producers whose consumer is being set up: asked once, however often they are offered. */
+  readonly #pending = new Set<string>();
   #closed = false;
 
   constructor(
     private readonly signaling: SignalingClient,
     private readonly device: { recvRtpCapabilities: unknown },
-    private readonly transport: types.Transport,
+    /** Replaced when the server's media worker dies (CallSession). */
+    public transport: types.Transport,
     /** Attaches end-to-end decryption to a receiver before it delivers a frame. */
     private readonly protect: (receiver: RTCRtpReceiver, kind: 'audio' | 'video', peerId: string) => void,
     private readonly onChange: () => void,
@@ -62,13 +65,24 @@ export class RemoteMedia {
   }
 
   async consume(producer: RemoteProducer): Promise<void> {
-    if (this.#closed || this.producerIds.has(producer.producerId)) return;
+    const { producerId } = producer;
+    if (this.#closed || this.#pending.has(producerId) || this.producerIds.has(producerId)) return;
+    this.#pending.add(producerId);
+    try {
+      await this.#consume(producer);
+    } finally {
+      this.#pending.delete(producerId);
+    }
+  }
+
+  async #consume(producer: RemoteProducer): Promise<void> {
+    const transport = this.transport;
     const offer = await this.signaling.request('consume', {
-      transportId: this.transport.id,
+      transportId: transport.id,
       producerId: producer.producerId,
       rtpCapabilities: RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities),
     });
-    const consumer = await this.transport.consume({
+    const consumer = await transport.consume({
       id: offer.consumerId,
       producerId: offer.producerId,
       kind: offer.kind,
