@@ -12,6 +12,7 @@ import {
   bindSocketsToSessions,
   createHttpServer,
   isSameOrigin,
+  MetricsServer,
   requireClientVersion,
   requireSession,
   responseHeaders,
@@ -44,6 +45,7 @@ export class ParleyServer {
     private readonly http: HttpServer,
     private readonly io: ParleyIo,
     private readonly tap: MediaTap | undefined,
+    private readonly metrics: MetricsServer | undefined,
   ) {}
 
   static async create(config: Config, options: ServerOptions = {}): Promise<ParleyServer> {
@@ -52,6 +54,7 @@ export class ParleyServer {
     const store = await openDatabase(storeLocation(config.dataDir, config.databaseUrl));
     let pool: WorkerPool | undefined;
     let tap: MediaTap | undefined;
+    let metrics: MetricsServer | undefined;
     try {
       pool = await WorkerPool.create(config.media.workers);
       const workers = pool;
@@ -102,11 +105,18 @@ export class ParleyServer {
           resolve();
         });
       });
+      if (config.metrics)
+        metrics = await MetricsServer.start(config.metrics.host, config.metrics.port, () => ({
+          ...rooms.counts(),
+          sockets: io.engine.clientsCount,
+          mediaWorkers: workers.workerPids.length,
+        }));
       const stopMaintenance = startMaintenance(store.db, sessions);
-      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap);
+      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap, metrics);
       log.info({ port: server.port }, 'listening');
       return server;
     } catch (error) {
+      await metrics?.close();
       pool?.close();
       tap?.close();
       await store.db.destroy();
@@ -118,6 +128,11 @@ export class ParleyServer {
     return (this.http.address() as AddressInfo).port;
   }
 
+  /** The metrics port, if switched on (PARLEY_METRICS_PORT). */
+  get metricsPort(): number | undefined {
+    return this.metrics?.port;
+  }
+
   get workerPool(): WorkerPool {
     return this.pool;
   }
@@ -126,6 +141,7 @@ export class ParleyServer {
     if (this.#closed) return;
     this.#closed = true;
     this.rooms.closeAll();
+    await this.metrics?.close();
     await this.io.close(); // also closes the HTTP server
     this.pool.close();
     this.tap?.close();

@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const server = await ParleyServer.create(config);
   process.stdout.write(`Parley is running at http://${hostForUrl(config.http.host)}:${server.port}/\n`);
+  if (config.metrics && server.metricsPort !== undefined)
+    process.stdout.write(`Metrics at http://${hostForUrl(config.metrics.host)}:${server.metricsPort}/metrics\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     server.close().then(

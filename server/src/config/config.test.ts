@@ -34,6 +34,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('serves metrics only when asked, on loopback unless told otherwise', () => {
+    expect(loadConfig({}).metrics).toBeUndefined();
+    expect(loadConfig({ PARLEY_METRICS_PORT: '9464' }).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(() => loadConfig({ PARLEY_METRICS_PORT: 'nine' })).toThrow(/PARLEY_METRICS_PORT/);
+  });
+
   it('has no TURN server unless configured, and checks TURN URLs', () => {
     expect(loadConfig({}).media.iceServers).toEqual([]);
     expect(

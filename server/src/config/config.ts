@@ -71,6 +71,10 @@ const EnvSchema = z
     PARLEY_MIN_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
     /** Clients older than this are offered the update. */
     PARLEY_CURRENT_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
+    /** The operator's metrics (counts, memory, descriptors) as JSON on this port; unset: off. */
+    PARLEY_METRICS_PORT: port.optional(),
+    /** Where the metrics port listens: loopback unless the operator says otherwise. */
+    PARLEY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** TEST ONLY: write every forwarded RTP packet to this file, to prove it is ciphertext. */
     PARLEY_TEST_MEDIA_TAP: z.string().min(1).max(4096).optional(),
   })
@@ -90,6 +94,8 @@ export type Config = {
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
   databaseUrl: string | undefined;
   clientVersions: { minimum: string; current: string };
+  /** The operator's metrics endpoint, if switched on. */
+  metrics: { host: string; port: number } | undefined;
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
@@ -127,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PARLEY_LOG_LEVEL,
     databaseUrl: e.PARLEY_DATABASE_URL,
     clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
+    metrics:
+      e.PARLEY_METRICS_PORT === undefined ? undefined : { host: e.PARLEY_METRICS_HOST, port: e.PARLEY_METRICS_PORT },
     testMediaTap: e.PARLEY_TEST_MEDIA_TAP === undefined ? undefined : resolve(e.PARLEY_TEST_MEDIA_TAP),
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,

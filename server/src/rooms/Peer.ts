@@ -145,6 +145,11 @@ export class Peer {
     return missed;
   }
 
+  /** How many media objects this peer holds now (for the operator's metrics). */
+  get mediaCounts(): { transports: number; producers: number; consumers: number } {
+    return { transports: this.#transports.size, producers: this.#producers.size, consumers: this.#consumers.size };
+  }
+
   get producers(): Iterable<types.Producer<ProducerAppData>> {
     return this.#producers.values();
   }

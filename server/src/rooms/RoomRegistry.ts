@@ -9,6 +9,8 @@ import { Quota, RateLimiter } from './rateLimit.js';
 import { Room } from './Room.js';
 import type { MediaNetwork, RoomContext, RoomHooks } from './RoomOptions.js';
 
+export type RoomCounts = { rooms: number; peers: number; transports: number; producers: number; consumers: number };
+
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #context: RoomContext;
@@ -54,6 +56,21 @@ export class RoomRegistry {
     const room = this.#rooms.get(id);
     if (!room) throw new NotFoundError('call');
     return room;
+  }
+
+  /** What the server holds right now, in counts only (the operator's metrics; leak checks). */
+  counts(): RoomCounts {
+    const counts: RoomCounts = { rooms: this.#rooms.size, peers: 0, transports: 0, producers: 0, consumers: 0 };
+    for (const room of this.#rooms.values()) {
+      counts.peers += room.roster.size;
+      for (const peer of room.roster.admitted.values()) {
+        const held = peer.mediaCounts;
+        counts.transports += held.transports;
+        counts.producers += held.producers;
+        counts.consumers += held.consumers;
+      }
+    }
+    return counts;
   }
 
   closeAll(): void {
