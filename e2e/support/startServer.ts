@@ -22,6 +22,10 @@ export type RunningServer = {
   clientAddress: string;
   /** The server's process id (its mediasoup workers are its children). */
   pid: number;
+  /** The operator's metrics (when started with PARLEY_METRICS_PORT): http://…/metrics, reachable from here. */
+  metricsUrl: string | undefined;
+  /** Whether the server process is still running. */
+  alive: () => boolean;
   /** The server's mediasoup worker processes (its children), to kill one as a crash would. */
   mediaWorkerPids: () => number[];
   /** Cuts every open TCP connection to the server (signaling, not media), like a network failure. */
@@ -45,6 +49,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       PARLEY_MEDIA_WORKERS: '1',
       // Everything the server would ever log, so tests can check what it says.
       PARLEY_LOG_LEVEL: 'debug',
+      // Metrics, when asked for, where this process can read them (the test host's address).
+      ...(env.PARLEY_METRICS_PORT === undefined ? {} : { PARLEY_METRICS_HOST: host.address }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,6 +70,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       baseUrl: `http://${host.address}:${port}`,
       clientAddress: host.clientAddress,
       pid: child.pid ?? -1,
+      metricsUrl: /Metrics at (http:\/\/\S+)/.exec(output)?.[1],
+      alive: () => child.exitCode === null && child.signalCode === null,
       mediaWorkerPids: () => childrenOf(child.pid ?? -1),
       cutConnections: () => host.cutTcp(port),
       output: () => output,

@@ -9,9 +9,10 @@ const log = createLogger('main');
 async function main(): Promise<void> {
   const config = loadConfig();
   const server = await ParleyServer.create(config);
-  process.stdout.write(`Parley is running at http://${hostForUrl(config.http.host)}:${server.port}/\n`);
+  // Metrics first: whoever waits for "running at" finds the metrics address already there.
   if (config.metrics && server.metricsPort !== undefined)
     process.stdout.write(`Metrics at http://${hostForUrl(config.metrics.host)}:${server.metricsPort}/metrics\n`);
+  process.stdout.write(`Parley is running at http://${hostForUrl(config.http.host)}:${server.port}/\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     server.close().then(

@@ -6,7 +6,7 @@ import { io } from 'socket.io-client';
 import { clientVersion } from '@parley/shared';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { callHelpers } from './support/calls.js';
-import { connectSocket, startTestServer } from './support/startTestServer.js';
+import { connectSocket, rawRequest, startTestServer } from './support/startTestServer.js';
 import { post, registerUser } from './support/users.js';
 
 describe('signaling', () => {
@@ -211,6 +211,15 @@ describe('signaling', () => {
     const other = await knock(roomId, host);
     await request(host, 'admit', { peerId: other.peerId });
     expect(await request(other.guest, 'restartIce', { transportId })).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('answers a request with more than one payload with an error (found by fuzzing: it went unanswered)', async () => {
+    const socket = await connect();
+    expect(await rawRequest(socket, 'createRoom', {}, 'extra')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_message', message: 'invalid createRoom: a request carries one payload' },
+    });
+    expect(await rawRequest(socket, 'createRoom', {})).toMatchObject({ ok: true });
   });
 
   it('drops a socket that sends an oversized message, and stays up for everyone else', async () => {

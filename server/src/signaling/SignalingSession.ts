@@ -99,10 +99,19 @@ export class SignalingSession {
     const schema = clientRequests[name].request;
     // socket.io's typed `on` cannot express "one of these names" generically.
     const listen = this.socket.on.bind(this.socket) as (event: string, listener: (...args: unknown[]) => void) => void;
-    listen(name, (payload: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return; // every request expects a reply; one without is ignored
+    listen(name, (...args: unknown[]) => {
+      // socket.io puts the acknowledgement last. Every request expects a reply; one without is ignored.
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') return;
       const reply = ack as (reply: Reply<ResponseOf<K>>) => void;
-      const parsed = schema.safeParse(payload);
+      if (args.length !== 2) {
+        reply({
+          ok: false,
+          error: { code: 'invalid_message', message: `invalid ${name}: a request carries one payload` },
+        });
+        return;
+      }
+      const parsed = schema.safeParse(args[0]);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
