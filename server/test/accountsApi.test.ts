@@ -30,6 +30,13 @@ describe('account API', () => {
     await server.close();
   });
 
+  it('refuses a body past the limit and closes that connection, so no request follows it there (found by fuzzing)', async () => {
+    const response = await post(baseUrl, '/api/register', { username: 'x'.repeat(20_000), password: 'p' });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.json()).toEqual({ error: { code: 'invalid_message', message: 'request too large' } });
+  });
+
   it('registers only after the first TOTP code, and stores no plaintext secret', async () => {
     const started = await post(baseUrl, '/api/register', {
       username: 'Dana',
