@@ -45,7 +45,7 @@ export default function CallRoute() {
     setState({ phase: 'joining', request });
     try {
       const signaling = new SignalingClient();
-      const roomId = roomFromLocation() ?? (await signaling.request('createRoom', {})).roomId;
+      const roomId = roomFromLocation() ?? (await signaling.request('createRoom', { profile: 'standard' })).roomId;
       writeRoomToLocation(roomId);
       const joined = await CallSession.join(signaling, { roomId, displayName: request.displayName }, request, () =>
         setState({ phase: 'waiting', request }),

@@ -10,6 +10,8 @@ const leftText: Record<LeftReason | 'self', string> = {
   removed: 'A host removed you from the call.',
   ended_by_host: 'The host ended the call.',
   room_closed: 'The call has ended.',
+  no_host: 'The call ended: no host was left in it.',
+  link_used: 'This link has already been used.',
 };
 
 export function LeftScreen({ reason, rejoin }: { reason: LeftReason | 'self'; rejoin: string | undefined }) {

@@ -65,8 +65,20 @@ function wellFormed(name: ClientRequestName, pool: IdPool): fc.Arbitrary<unknown
   const peer = fc.record({ peerId: pick(pool.peers) });
   switch (name) {
     case 'createRoom':
+      return fc.record(
+        { profile: fc.constantFrom('standard', 'sensitive'), maxParticipants: fc.integer({ min: 2, max: 50 }) },
+        { requiredKeys: [] },
+      );
     case 'endCall':
       return fc.constant({});
+    case 'joinLink':
+      return fc.record({
+        linkId: base64url(22),
+        secret: base64url(43),
+        displayName: fc.string({ minLength: 1, maxLength: 50 }),
+      });
+    case 'allowMedia':
+      return fc.record({ peerId: pick(pool.peers), speak: fc.boolean(), share: fc.boolean() });
     case 'join':
       return fc.record({ roomId: pick(pool.rooms), displayName: fc.string({ minLength: 1, maxLength: 50 }) });
     case 'resume':

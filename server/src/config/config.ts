@@ -75,6 +75,8 @@ const EnvSchema = z
     PARLEY_METRICS_PORT: port.optional(),
     /** Where the metrics port listens: loopback unless the operator says otherwise. */
     PARLEY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Meeting links expire at most this many days after their last use. */
+    PARLEY_LINK_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(365),
     /** TEST ONLY: write every forwarded RTP packet to this file, to prove it is ciphertext. */
     PARLEY_TEST_MEDIA_TAP: z.string().min(1).max(4096).optional(),
   })
@@ -96,6 +98,7 @@ export type Config = {
   clientVersions: { minimum: string; current: string };
   /** The operator's metrics endpoint, if switched on. */
   metrics: { host: string; port: number } | undefined;
+  links: { maxDays: number };
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
     metrics:
       e.PARLEY_METRICS_PORT === undefined ? undefined : { host: e.PARLEY_METRICS_HOST, port: e.PARLEY_METRICS_PORT },
+    links: { maxDays: e.PARLEY_LINK_MAX_DAYS },
     testMediaTap: e.PARLEY_TEST_MEDIA_TAP === undefined ? undefined : resolve(e.PARLEY_TEST_MEDIA_TAP),
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
