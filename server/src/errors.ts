@@ -2,6 +2,7 @@
 // handler is reported as 'internal' with a fixed message: no stacks, no
 // internal detail on the wire.
 import type { ErrorCode, WireError } from '@parley/shared';
+import { isStoreUnavailable, storeUnavailableMessage } from './store/unavailable.js';
 
 export class ClientError extends Error {
   constructor(
@@ -39,5 +40,7 @@ export class RateLimitError extends ClientError {
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof ClientError) return { code: error.code, message: error.message };
+  // The database is away (restarting, unreachable): nothing changed, and the same request will work soon.
+  if (isStoreUnavailable(error)) return { code: 'busy', message: storeUnavailableMessage };
   return { code: 'internal', message: 'internal error' };
 }

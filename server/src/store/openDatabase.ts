@@ -58,10 +58,19 @@ async function flushDeleted(db: Kysely<Database>, engine: StoreLocation['kind'])
 
 function dialectFor(location: StoreLocation) {
   if (location.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    // A database that does not answer a connection attempt in 5 s is reported
+    // as unavailable (try again) instead of holding the request indefinitely.
+    const pool = new pg.Pool({ connectionString: location.url, max: 10, connectionTimeoutMillis: 5000 });
     // An idle connection that the server drops (a restart, an administrator)
     // is replaced by the pool on next use; unheard, its error would end the process.
     pool.on('error', (error) => log.warn({ err: errorSummary(error) }, 'idle database connection lost'));
+    // The pool listens only while a connection is idle: one that drops while a
+    // request holds it (between or during queries) emits 'error' to nobody,
+    // which would end the process. Its queries fail (the request gets "try
+    // again") and the pool drops it when it comes back; here it is only noted.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => log.warn({ err: errorSummary(error) }, 'database connection lost while in use')),
+    );
     return new PostgresDialect({ pool });
   }
   const sqlite = new SQLite(location.file);

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorCode } from '@parley/shared';
 import { ClientError, toWireError } from '../../errors.js';
-import { createLogger } from '../../logging/index.js';
+import { createLogger, errorSummary } from '../../logging/index.js';
+import { isStoreUnavailable } from '../../store/index.js';
 
 const log = createLogger('http.api');
 
@@ -33,7 +34,9 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
 
 /** Every API error leaves as { error: { code, message } }: no stack, no internal detail. */
 export function respondWithError(error: unknown, c: Context) {
-  if (!(error instanceof ClientError)) log.error({ err: error, path: c.req.path }, 'request failed');
+  // An unreachable database is an outage to report, not a bug whose stack helps: a summary, as a warning.
+  if (isStoreUnavailable(error)) log.warn({ err: errorSummary(error), path: c.req.path }, 'database unavailable');
+  else if (!(error instanceof ClientError)) log.error({ err: error, path: c.req.path }, 'request failed');
   const wire = toWireError(error);
   return c.json({ error: wire }, statusOf[wire.code]);
 }
