@@ -21,7 +21,7 @@ import {
 } from './http/index.js';
 import { createLogger, errorSummary } from './logging/index.js';
 import { linkSecrets, MeetingLinks } from './links/index.js';
-import { defaultRoomTimings, RoomRegistry, type RoomTimings } from './rooms/index.js';
+import { defaultRoomTimings, RejoinTickets, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
 import { MediaTap, WorkerPool } from './sfu/index.js';
@@ -32,6 +32,9 @@ const log = createLogger('ParleyServer');
 
 /** Signaling messages are small; a megabyte (socket.io's default) invites abuse. */
 const maxMessageBytes = 64 * 1024;
+
+/** How long a draining server waits after telling clients it is restarting. */
+const drainNoticeMs = 300;
 
 /** Set in code, not in the environment: tests shorten the waits instead of sleeping through them. */
 export type ServerOptions = { roomTimings?: Partial<RoomTimings> };
@@ -81,6 +84,7 @@ export class ParleyServer {
               ),
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
+        new RejoinTickets(serverKey.subkey(2, 'PrlyRjn1')),
         { ...defaultRoomTimings, ...options.roomTimings },
       );
       const http = createHttpServer(
@@ -152,6 +156,20 @@ export class ParleyServer {
 
   get workerPool(): WorkerPool {
     return this.pool;
+  }
+
+  /**
+   * A graceful stop (SIGTERM): no call starts and nobody joins one from now
+   * on; everyone connected is told the server is restarting (their pages
+   * come back into their calls on their own once it is up again, with their
+   * rejoin tickets); then the server closes.
+   */
+  async drain(): Promise<void> {
+    this.rooms.drain();
+    this.io.emit('serverRestarting', {});
+    // Long enough for the notice to leave before the sockets close; a client that misses it reconnects anyway.
+    await new Promise((resolve) => setTimeout(resolve, drainNoticeMs));
+    await this.close();
   }
 
   async close(): Promise<void> {

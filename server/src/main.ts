@@ -13,9 +13,10 @@ async function main(): Promise<void> {
   if (config.metrics && server.metricsPort !== undefined)
     process.stdout.write(`Metrics at http://${hostForUrl(config.metrics.host)}:${server.metricsPort}/metrics\n`);
   process.stdout.write(`Parley is running at http://${hostForUrl(config.http.host)}:${server.port}/\n`);
+  // SIGTERM (a restart, an upgrade): tell everyone first, so their calls come back by themselves.
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
-    server.close().then(
+    (signal === 'SIGTERM' ? server.drain() : server.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'error while stopping');

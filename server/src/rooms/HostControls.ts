@@ -23,6 +23,8 @@ export type HostedRoom = {
   readonly rules: CallRules;
   /** A single-use meeting link admitted its person: it ends (the room's hooks delete it). */
   spendLink(linkId: string): void;
+  /** A fresh rejoin ticket for `peer` (host rights are in it). */
+  ticketFor(peer: Peer): string;
   /** Moves a peer into the call proper and tells everyone. */
   enter(peer: Peer): Admission;
   leave(peer: Peer): void;
@@ -187,7 +189,10 @@ export class HostControls {
   #setHost(userId: string, host: boolean): void {
     const { roster } = this.room;
     roster.setHostUser(userId, host);
-    for (const peer of roster.admittedOf(userId)) roster.broadcast('participantUpdated', roster.describe(peer));
+    for (const peer of roster.admittedOf(userId)) {
+      roster.broadcast('participantUpdated', roster.describe(peer));
+      peer.notify('rejoinTicket', { ticket: this.room.ticketFor(peer) });
+    }
     // New hosts need the lobby's current state; former ones simply stop hearing of it.
     if (host) roster.notifyLobby();
   }

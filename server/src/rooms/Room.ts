@@ -21,6 +21,7 @@ import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
 import { limits, peerRates, type PeerRateKind } from './limits.js';
 import { MediaRecovery } from './MediaRecovery.js';
+import { ticketRefreshMs, type RejoinGrant } from './RejoinTickets.js';
 import type { PeerLink } from './Outbox.js';
 import type { Peer } from './Peer.js';
 import { RoomMedia } from './RoomMedia.js';
@@ -41,6 +42,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   readonly rules: CallRules;
   #closed = false;
   #unusedTimer: NodeJS.Timeout | undefined;
+  readonly #ticketTimer: NodeJS.Timeout;
   /** Peers whose socket dropped, with the timer that removes them. */
   readonly #suspended = new Map<string, NodeJS.Timeout>();
   /** The call's size before its latest departures, remembered a while (see `#recentSize`). */
@@ -65,11 +67,28 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     this.#recovery.watch(router);
     this.#unusedTimer = setTimeout(() => this.close(), context.timings.unusedRoomMs);
     this.#unusedTimer.unref();
+    // Tickets expire: everyone in the call gets a fresh one now and then.
+    this.#ticketTimer = setInterval(() => {
+      for (const peer of this.roster.admitted.values()) peer.notify('rejoinTicket', { ticket: this.ticketFor(peer) });
+    }, ticketRefreshMs);
+    this.#ticketTimer.unref();
   }
 
   /** The call's media: replaced when its worker dies (MediaRecovery). */
   get media(): RoomMedia {
     return this.#media;
+  }
+
+  /** Gets `peer` back into this call after a server restart (RejoinTickets). */
+  ticketFor(peer: Peer): string {
+    return this.context.tickets.issue({
+      roomId: this.id,
+      userId: peer.userId,
+      host: this.roster.isHost(peer),
+      organiserId: this.roster.organiserId,
+      policy: this.rules.policy,
+      linkId: this.linkId,
+    });
   }
 
   get closed(): boolean {
@@ -111,14 +130,16 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   }
 
   /** Hosts come straight in; everyone else knocks (HostControls decides whether they may wait in the lobby). */
-  join(peer: Peer): ResponseOf<'join'> {
+  join(peer: Peer, rejoin?: RejoinGrant): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
     if (this.roster.size >= limits.peersPerRoom) {
       throw new LimitError('participants per room', limits.peersPerRoom);
     }
     this.rules.assertRoomFor();
+    // Back after a server restart: a host let them in already, and a host is a host again.
+    if (rejoin?.host) this.roster.setHostUser(peer.userId, true);
     peer.permissions = this.rules.permissionsFor(peer);
-    if (this.roster.isHost(peer)) return { status: 'admitted', ...this.enter(peer) };
+    if (rejoin || this.roster.isHost(peer)) return { status: 'admitted', ...this.enter(peer) };
     this.host.knock(peer);
     return { status: 'waiting', peerId: peer.id };
   }
@@ -246,6 +267,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     this.#closed = true;
     this.rules.close();
     clearTimeout(this.#unusedTimer);
+    clearInterval(this.#ticketTimer);
     for (const timer of this.#suspended.values()) clearTimeout(timer);
     for (const peer of this.roster.admitted.values()) peer.close();
     this.roster.admitted.clear();
@@ -269,6 +291,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
       participants: others.map((other) => this.roster.describe(other)),
       activeSpeaker: this.media.activeSpeaker,
       resumeToken: peer.resumeToken,
+      rejoinTicket: this.ticketFor(peer),
       iceServers: this.context.network.iceServers,
     };
   }

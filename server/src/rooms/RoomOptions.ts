@@ -2,6 +2,7 @@
 // and hooks into the rest of the server.
 import type { types } from 'mediasoup';
 import type { RoomTimings } from './limits.js';
+import type { RejoinTickets } from './RejoinTickets.js';
 import type { ProducerAppData } from './Peer.js';
 import type { Quota } from './rateLimit.js';
 
@@ -31,6 +32,8 @@ export type RoomContext = {
   timings: RoomTimings;
   /** Media transports per user, across all their calls (each binds ports from the media range). */
   transportsPerUser: Quota;
+  /** Rejoin tickets, for coming back after a server restart. */
+  tickets: RejoinTickets;
   /** A router on a live media worker: for new calls, and for calls whose worker died. */
   newRouter: () => Promise<types.Router>;
 };

@@ -5,10 +5,12 @@
 // Rooms live in memory only and are forgotten when they close.
 import { randomBytes } from 'node:crypto';
 import type { CallPolicy } from '@parley/shared';
-import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
+import type { types } from 'mediasoup';
+import { ClientError, LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import type { WorkerPool } from '../sfu/index.js';
 import { defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
 import { Quota, RateLimiter } from './rateLimit.js';
+import type { RejoinGrant, RejoinTickets } from './RejoinTickets.js';
 import { Room } from './Room.js';
 import type { MediaNetwork, RoomContext, RoomHooks } from './RoomOptions.js';
 
@@ -25,9 +27,39 @@ export class RoomRegistry {
   /** Who waits for a meeting link's call to start, per link. */
   readonly #waitingForHost = new Map<string, Set<() => void>>();
 
-  constructor(pool: WorkerPool, network: MediaNetwork, hooks: RoomHooks, timings: RoomTimings = defaultRoomTimings) {
+  /** Rejoin tickets older than this process are honoured; younger ones are for the next restart. */
+  readonly #startedAt = Date.now();
+  /** Set when the server is shutting down: no new calls, and nobody new joins one. */
+  #draining = false;
+
+  constructor(
+    pool: WorkerPool,
+    network: MediaNetwork,
+    hooks: RoomHooks,
+    readonly tickets: RejoinTickets,
+    timings: RoomTimings = defaultRoomTimings,
+  ) {
     const transportsPerUser = new Quota(limits.transportsPerUser, 'media transports per account');
-    this.#context = { network, hooks, timings, transportsPerUser, newRouter: () => pool.createRouter() };
+    this.#context = { network, hooks, timings, transportsPerUser, tickets, newRouter: () => pool.createRouter() };
+  }
+
+  /**
+   * What a rejoin ticket grants `userId` for `roomId`, if anything: it must be
+   * valid, theirs, for that call, and issued by an earlier server process.
+   */
+  honour(ticket: string | undefined, roomId: string, userId: string): RejoinGrant | undefined {
+    const grant = ticket === undefined ? undefined : this.tickets.verify(ticket);
+    if (!grant || grant.roomId !== roomId || grant.userId !== userId) return undefined;
+    return grant.issuedAt < this.#startedAt ? grant : undefined;
+  }
+
+  /** The server is going down (SIGTERM): from now on no call starts and nobody joins one. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  assertOpen(): void {
+    if (this.#draining) throw new ClientError('busy', 'Parley is restarting. Try again in a moment.');
   }
 
   get size(): number {
@@ -36,6 +68,7 @@ export class RoomRegistry {
 
   /** A new call; `linkId` makes it that meeting link's call (at most one at a time). */
   async create(organiserId: string, policy: CallPolicy, linkId?: string): Promise<Room> {
+    this.assertOpen();
     if (linkId !== undefined && this.#linkRooms.has(linkId)) return this.#linkRooms.get(linkId) as Room;
     // Both taken before the router is awaited, so parallel requests cannot all pass.
     const release = this.#openRooms.reserve(organiserId);
@@ -57,7 +90,45 @@ export class RoomRegistry {
       release();
       return running;
     }
-    const id = randomBytes(16).toString('base64url');
+    return this.#open(randomBytes(16).toString('base64url'), router, organiserId, policy, linkId, release);
+  }
+
+  /**
+   * After a server restart, the call a valid rejoin ticket names: as it runs
+   * now, or re-created under the same id with the organiser, policy and link
+   * the ticket carries (its first returning participant does this). Not a new
+   * call, so not charged to the creation rate; it holds one of the
+   * organiser's open-call slots, as it did before.
+   */
+  async rejoin(grant: RejoinGrant): Promise<Room> {
+    const running = this.#rooms.get(grant.roomId);
+    if (running) return running;
+    const release = this.#openRooms.reserve(grant.organiserId);
+    let router;
+    try {
+      router = await this.#context.newRouter();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    // Two participants came back at once: the first one's room counts.
+    const raced = this.#rooms.get(grant.roomId);
+    if (raced) {
+      router.close();
+      release();
+      return raced;
+    }
+    return this.#open(grant.roomId, router, grant.organiserId, grant.policy, grant.linkId, release);
+  }
+
+  #open(
+    id: string,
+    router: types.Router,
+    organiserId: string,
+    policy: CallPolicy,
+    linkId: string | undefined,
+    release: () => void,
+  ): Room {
     const room = new Room(id, router, organiserId, this.#context, policy, linkId);
     this.#rooms.set(id, room);
     if (linkId !== undefined) this.#linkRooms.set(linkId, room);

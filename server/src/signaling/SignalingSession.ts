@@ -14,7 +14,15 @@ import {
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger, errorSummary } from '../logging/index.js';
 import { LinkUnusableError, type MeetingLinks } from '../links/index.js';
-import { limits, Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
+import {
+  limits,
+  Peer,
+  peerRateKindOf,
+  type PeerLink,
+  type RejoinGrant,
+  type Room,
+  type RoomRegistry,
+} from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
 import { RequestErrorLog } from './RequestErrorLog.js';
 
@@ -167,12 +175,28 @@ export class SignalingSession {
     return { roomId: room.id };
   }
 
-  /** By a room's id: accounts only (guests come through a meeting link). */
+  /**
+   * By a room's id: accounts only (guests come through a meeting link), or
+   * anyone back after a server restart with a rejoin ticket for this call.
+   */
   async #join(request: RequestOf<'join'>): Promise<ResponseOf<'join'>> {
-    this.#assertAccount();
+    const grant = this.#grantFor(request);
+    if (!grant) this.#assertAccount();
     this.#assertNotInCall();
-    const room = this.rooms.get(request.roomId);
-    return this.#enter(room, request.displayName, undefined);
+    this.rooms.assertOpen();
+    const room = grant ? await this.rooms.rejoin(grant) : this.rooms.get(request.roomId);
+    const { guest } = this.socket.data;
+    const viaLink = guest ? { id: guest.link.id, singleUse: guest.link.singleUse } : undefined;
+    return this.#enter(room, request.displayName, viaLink, grant);
+  }
+
+  /** The ticket's grant, if it is valid and for this call, this account and (for a guest) this link. */
+  #grantFor(request: RequestOf<'join'>): RejoinGrant | undefined {
+    const grant = this.rooms.honour(request.rejoinTicket, request.roomId, this.socket.data.userId);
+    if (!grant) return undefined;
+    const { guest } = this.socket.data;
+    if (guest && grant.linkId !== guest.link.id) return undefined;
+    return grant;
   }
 
   /**
@@ -181,6 +205,7 @@ export class SignalingSession {
    */
   async #joinLink(request: RequestOf<'joinLink'>): Promise<ResponseOf<'joinLink'>> {
     this.#assertNotInCall();
+    this.rooms.assertOpen();
     const { guest, userId } = this.socket.data;
     // A guest's socket holds the link it came with; it cannot wander to another.
     if (guest && guest.link.id !== request.linkId) throw new LinkUnusableError();
@@ -204,10 +229,15 @@ export class SignalingSession {
     return { ...response, roomId: room.id };
   }
 
-  #enter(room: Room, displayName: string, viaLink: { id: string; singleUse: boolean } | undefined) {
+  #enter(
+    room: Room,
+    displayName: string,
+    viaLink: { id: string; singleUse: boolean } | undefined,
+    grant?: RejoinGrant,
+  ) {
     const { userId, identity, guest } = this.socket.data;
     const peer = new Peer({ userId, identity, viaLink, addressKey: guest?.addressKey }, displayName, this.#link);
-    const response = room.join(peer);
+    const response = room.join(peer, grant);
     this.#membership = { room, peer };
     return response;
   }

@@ -21,6 +21,7 @@ import {
   RoomIdSchema,
   ServerIdSchema,
   TransportDirectionSchema,
+  RejoinTicketSchema,
 } from './participants.js';
 
 const PeerTargetSchema = z.object({ peerId: ServerIdSchema });
@@ -52,7 +53,12 @@ export const clientRequests = {
     response: z.object({}),
   },
   join: {
-    request: z.object({ roomId: RoomIdSchema, displayName: DisplayNameSchema }),
+    request: z.object({
+      roomId: RoomIdSchema,
+      displayName: DisplayNameSchema,
+      /** Back after the server restarted: re-creates the call if needed, and lets us in without knocking. */
+      rejoinTicket: RejoinTicketSchema.optional(),
+    }),
     response: z.discriminatedUnion('status', [
       AdmissionSchema.extend({ status: z.literal('admitted') }),
       z.object({ status: z.literal('waiting'), peerId: ServerIdSchema }),

@@ -92,6 +92,9 @@ export const ParticipantSchema = z.object({
 });
 export type Participant = z.infer<typeof ParticipantSchema>;
 
+/** Opaque to clients: the server's proof that its holder was in a call (server/src/rooms/RejoinTickets.ts). */
+export const RejoinTicketSchema = z.string().regex(/^[A-Za-z0-9_-]{1,900}\.[A-Za-z0-9_-]{43}$/);
+
 /** What a peer needs once it is in the call proper. */
 export const AdmissionSchema = z.object({
   peerId: ServerIdSchema,
@@ -119,5 +122,7 @@ export const AdmissionSchema = z.object({
     .max(8),
   /** Proves a later `resume` comes from this peer; a secret between it and the server. */
   resumeToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /** Gets us back into this call after the server restarted (`join` with it); refreshed by `rejoinTicket`. */
+  rejoinTicket: RejoinTicketSchema,
 });
 export type Admission = z.infer<typeof AdmissionSchema>;

@@ -1,7 +1,13 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
 import { LinkIdSchema } from '../links/api.js';
-import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './participants.js';
+import {
+  AdmissionSchema,
+  E2eeAnnouncementSchema,
+  ParticipantSchema,
+  RejoinTicketSchema,
+  RemoteProducerSchema,
+} from './participants.js';
 import { RtpCapabilitiesSchema } from './mediaParameters.js';
 
 export const serverEvents = {
@@ -46,6 +52,10 @@ export const serverEvents = {
     routerRtpCapabilities: RtpCapabilitiesSchema,
     producers: z.array(RemoteProducerSchema).max(1000),
   }),
+  /** A fresh rejoin ticket (they expire; and host rights change): keep the latest. */
+  rejoinTicket: z.object({ ticket: RejoinTicketSchema }),
+  /** To everyone: the server is restarting. Calls resume on their own once it is back (`join` with the ticket). */
+  serverRestarting: z.object({}),
   /** An opaque E2EE message from another participant. */
   e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
 } as const;
