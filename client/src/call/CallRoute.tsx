@@ -39,6 +39,18 @@ export default function CallRoute() {
     };
   }, [session]);
 
+  // The server restarted and forgot the call: back in on the same socket, with the same microphone and camera.
+  const rejoinNeeded = view?.rejoin === true;
+  useEffect(() => {
+    if (!rejoinNeeded || state.phase !== 'joined') return;
+    const { session: old, request } = state;
+    CallSession.rejoin(old, () => setState({ phase: 'waiting', request })).then(
+      (fresh) => setState({ phase: 'joined', session: fresh, request }),
+      (error: unknown) =>
+        setState({ phase: 'left', reason: error instanceof LeftCallError ? error.reason : 'room_closed' }),
+    );
+  }, [rejoinNeeded, state]);
+
   const stopTracks = (request: JoinRequest) => request.tracks.forEach((track) => track.stop());
 
   async function join(request: JoinRequest) {

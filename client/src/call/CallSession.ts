@@ -4,7 +4,7 @@
 // The UI subscribes to snapshots (CallView) derived from them.
 import { Device } from 'mediasoup-client';
 import type { Admission, Diagnostics, Participant, RemoteProducer, ServerEventOf } from '@parley/shared';
-import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { RequestError, type SignalingClient } from '../signaling/SignalingClient.js';
 import { CallEncryption } from '../e2ee/CallEncryption.js';
 import { exposeDiagnostics } from '../testing/diagnosticsHook.js';
 import { deriveView, initialView, type CallView } from './callView.js';
@@ -49,6 +49,8 @@ export class CallSession {
   readonly #remote: RemoteMedia;
   #view: CallView;
   #closed = false;
+  /** Gets us back into this call after a server restart; the server sends fresh ones. */
+  #rejoinTicket: string;
   /** Settles when the transports are usable: after a media restart, once the new ones exist. */
   #mediaReady: Promise<void> = Promise.resolve();
 
@@ -57,8 +59,10 @@ export class CallSession {
     private readonly transports: CallTransports,
     private readonly joined: Admission,
     private readonly roomId: string,
+    private readonly displayName: string,
     private readonly encryption: CallEncryption,
   ) {
+    this.#rejoinTicket = joined.rejoinTicket;
     this.local = new LocalMedia(
       signaling,
       transports.send,
@@ -78,7 +82,7 @@ export class CallSession {
   /** Joins, waiting in the lobby first when the room asks for it (`onWaiting` is told). */
   static async join(
     signaling: SignalingClient,
-    request: { roomId: string; displayName: string },
+    request: { roomId: string; displayName: string; rejoinTicket?: string },
     local: LocalStart,
     onWaiting: () => void,
   ): Promise<CallSession> {
@@ -110,7 +114,7 @@ export class CallSession {
         insertableStreams: encryption.needsInsertableStreams,
       });
       undo.add(() => transports.close());
-      const session = new CallSession(signaling, transports, joined, request.roomId, encryption);
+      const session = new CallSession(signaling, transports, joined, request.roomId, request.displayName, encryption);
       undo.add(() => session.close());
       session.#unsubscribe.push(
         ...subscriptions,
@@ -141,6 +145,21 @@ export class CallSession {
       undo.run();
       throw error;
     }
+  }
+
+  /**
+   * The server restarted and forgot the call: join it again on the same
+   * socket with our rejoin ticket (the call is re-created under its id if we
+   * are the first back; we need not knock), sending the same microphone and
+   * camera. `old` is closed, all but the socket and those tracks.
+   */
+  static rejoin(old: CallSession, onWaiting: () => void): Promise<CallSession> {
+    const state = old.local.state;
+    const tracks = old.local.releaseTracks();
+    old.#close({ keepSocket: true });
+    const request = { roomId: old.roomId, displayName: old.displayName, rejoinTicket: old.#rejoinTicket };
+    const local = { tracks, microphoneOn: !state.micMuted, cameraOn: !state.cameraOff, devices: state.devices };
+    return CallSession.join(old.signaling, request, local, onWaiting);
   }
 
   get view(): CallView {
@@ -219,6 +238,10 @@ export class CallSession {
 
   /** Hangs up: our media, the transports, the socket, and every key (page and worker). Idempotent. */
   close(): void {
+    this.#close({ keepSocket: false });
+  }
+
+  #close({ keepSocket }: { keepSocket: boolean }): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
@@ -226,7 +249,7 @@ export class CallSession {
     this.local.close();
     this.#remote.close();
     this.transports.close();
-    this.signaling.close();
+    if (!keepSocket) this.signaling.close();
     this.#refresh();
   }
 
@@ -239,6 +262,8 @@ export class CallSession {
         resumeToken: this.joined.resumeToken,
       });
       this.joined.resumeToken = state.resumeToken;
+      this.#rejoinTicket = state.rejoinTicket;
+      this.#update({ restarting: false });
       // Members who left meanwhile count as leaves (keys rotate); new ones as joins.
       this.encryption.keys?.handle({ type: 'resynced', participants: state.participants });
       this.#hands.clear();
@@ -248,7 +273,9 @@ export class CallSession {
       this.#remote.drop(({ producerId }) => !live.has(producerId));
       await Promise.all(state.producers.map((producer) => this.#consume(producer)));
       this.#update({ isHost: state.isHost, activeSpeaker: state.activeSpeaker });
-    } catch {
+    } catch (error) {
+      // The server does not know the call: it restarted (the page joins again with our ticket).
+      if (error instanceof RequestError && error.code === 'not_found') return this.#update({ rejoin: true });
       // Our place is gone (the grace period ran out, or the call ended).
       this.#update({ left: 'room_closed' });
       this.close();
@@ -348,6 +375,8 @@ export class CallSession {
       ),
       signaling.on('mutedByHost', ({ producerId }) => held((s) => s.local.pausedByHost(producerId))),
       signaling.on('mediaRestarted', (event) => held((s) => void s.#mediaRestarted(event))),
+      signaling.on('rejoinTicket', ({ ticket }) => held((s) => (s.#rejoinTicket = ticket))),
+      signaling.on('serverRestarting', () => held((s) => s.#update({ restarting: true }))),
     ];
   }
 }

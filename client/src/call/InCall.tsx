@@ -120,8 +120,17 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
           </Notice>
         </div>
       )}
-      {(view.updateAvailable || view.local.mutedByHost || e2ee.failing.length > 0 || view.receiveFailures > 0) && (
+      {(view.updateAvailable ||
+        view.restarting ||
+        view.local.mutedByHost ||
+        e2ee.failing.length > 0 ||
+        view.receiveFailures > 0) && (
         <div className={styles.banners}>
+          {view.restarting && (
+            <Notice tone="info" role="status">
+              Parley is restarting. You will be back in the call in a moment; there is nothing to do.
+            </Notice>
+          )}
           {view.updateAvailable && (
             <Notice tone="info" role="status">
               A newer version of Parley is available. <a href={window.location.href}>Reload</a> when convenient.

@@ -158,6 +158,23 @@ export class LocalMedia {
     this.#changed();
   }
 
+  /**
+   * Stops sending without stopping the microphone and camera: their tracks,
+   * for the same call joined again after a server restart. A shared screen ends.
+   */
+  releaseTracks(): MediaStreamTrack[] {
+    const kept: MediaStreamTrack[] = [];
+    for (const [source, producer] of this.#producers) {
+      producer.close();
+      const track = producer.track;
+      if (!track) continue;
+      if (source !== 'screen' && track.readyState === 'live') kept.push(track);
+      else track.stop();
+    }
+    this.#producers.clear();
+    return kept;
+  }
+
   /** Bytes sent per producer (all simulcast layers), for diagnostics and benchmarks. */
   async outboundStats(): Promise<OutboundStat[]> {
     const rows: OutboundStat[] = [];

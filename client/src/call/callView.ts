@@ -42,6 +42,10 @@ export type CallView = {
   left: LeftReason | undefined;
   /** Streams we could not set up (counted; shown as a notice). */
   receiveFailures: number;
+  /** The server said it is restarting, or we are on our way back into the call after it did. */
+  restarting: boolean;
+  /** The server forgot the call (it restarted): the page joins it again with our rejoin ticket. */
+  rejoin: boolean;
   /** End-to-end encryption: lock states, security code, verification, key alerts. */
   e2ee: E2eeView;
 };
@@ -58,6 +62,8 @@ export function initialView(isHost: boolean, updateAvailable: boolean, e2ee: E2e
     updateAvailable,
     left: undefined,
     receiveFailures: 0,
+    restarting: false,
+    rejoin: false,
     e2ee,
   };
 }

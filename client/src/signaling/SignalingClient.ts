@@ -37,6 +37,7 @@ export class SignalingClient {
   updateAvailable = false;
   readonly #reconnectListeners = new Set<() => void>();
   #connectedBefore = false;
+  #restarting = false;
 
   constructor() {
     // Same origin only; WebSocket from the start (no long-polling fallback).
@@ -57,6 +58,13 @@ export class SignalingClient {
       if (this.#connectedBefore) for (const listener of this.#reconnectListeners) listener();
       this.#connectedBefore = true;
     });
+    // A restarting server tells us, then hangs up, and socket.io does not come
+    // back by itself from a hang-up: do it, and keep trying until it is up.
+    this.on('serverRestarting', () => (this.#restarting = true));
+    this.#socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && this.#restarting && !this.#refused) this.#socket.connect();
+    });
+    this.#socket.on('connect', () => (this.#restarting = false));
     this.on('serverInfo', ({ currentClientVersion }) => {
       this.updateAvailable = compareVersions(clientVersion, currentClientVersion) < 0;
     });

@@ -1,0 +1,110 @@
+// The server process dies mid-call (SIGKILL, as a crash would) and is started
+// again on the same address and data; later it is restarted properly
+// (SIGTERM: it tells everyone first). Each time the call comes back by
+// itself: Chromium and Firefox reconnect, find the call forgotten, join it
+// again under the same id with their rejoin tickets (nobody knocks, the host
+// is host again), and decode each other's video again within 15 s of the new
+// process listening.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundStat } from '@parley/shared';
+import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
+import { inbound, inPanel, joinCall, pageText, peopleText, roomLink, total } from './support/call.js';
+import { startServer, type RunningServer } from './support/startServer.js';
+import { waitFor } from './support/waitFor.js';
+
+/** The issue's target: decoding again within this long of the new process listening. */
+const targetMs = 15_000;
+
+const decoded = async (page: TestPage) => total(await inbound(page), 'video', 'framesDecoded');
+
+describe('a server restart mid-call', () => {
+  let server: RunningServer;
+  const browsers: TestBrowser[] = [];
+  let pages: TestPage[] = [];
+  let link = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    const trust = { trustedOrigin: server.baseUrl };
+    browsers.push(await launchChromium(trust), await launchFirefox(trust));
+    const [chromium, firefox] = browsers as [TestBrowser, TestBrowser];
+    const host = await joinCall(chromium, server.baseUrl, `${server.baseUrl}/call`, 'Host');
+    link = await roomLink(host);
+    const guest = await joinCall(firefox, server.baseUrl, link, 'Guest');
+    await host.clickButton('Admit Guest');
+    pages = [host, guest];
+    for (const page of pages)
+      await waitFor(
+        () => decoded(page),
+        (frames) => frames > 60,
+        45_000,
+      );
+  });
+  afterAll(async () => {
+    await Promise.all(browsers.map((browser) => browser.close()));
+    await server?.stop();
+  });
+
+  /** Kills or stops the server, starts it again, and times each page's way back to decoding. */
+  const restartAndTime = async (signal: 'SIGKILL' | 'SIGTERM') => {
+    const before = await Promise.all(pages.map(decoded));
+    await server.kill(signal);
+    await server.restart();
+    const listeningAt = Date.now();
+    // Back: video decodes on the new call's consumers (counts start from zero again) and keeps going.
+    return Promise.all(
+      pages.map(async (page, i) => {
+        const back = (stats: InboundStat[]) => {
+          const videos = stats.filter((s) => s.kind === 'video');
+          return (
+            videos.length === 1 &&
+            videos.every((s) => s.framesDecoded > 0) &&
+            total(stats, 'video', 'framesDecoded') < (before[i] ?? 0)
+          );
+        };
+        const stats = await waitFor(() => inbound(page).catch(() => []), back, 40_000, 200);
+        return back(stats) ? Date.now() - listeningAt : Infinity;
+      }),
+    );
+  };
+
+  const expectSameCall = async () => {
+    expect(await Promise.all(pages.map((page) => page.evaluate(() => window.location.href)))).toEqual([link, link]);
+    for (const page of pages) expect(await peopleText(page)).toContain('In this call (2)');
+    // The host is host again: the host's People panel offers host actions on the guest.
+    const [host] = pages as [TestPage];
+    expect(
+      await inPanel(host, 'People', () =>
+        host.evaluate(() => document.querySelector('button[aria-label="Mute Guest"]') !== null),
+      ),
+    ).toBe(true);
+  };
+
+  it('comes back by itself after a crash (SIGKILL)', async () => {
+    const backMs = await restartAndTime('SIGKILL');
+    process.stdout.write(
+      `server killed: decoding again ${backMs.join(' / ')} ms after the new process listened (Chromium, Firefox)\n`,
+    );
+    for (const ms of backMs) expect(ms).toBeLessThan(targetMs);
+    await expectSameCall();
+  });
+
+  it('tells everyone it is restarting on SIGTERM, and comes back by itself', async () => {
+    const [host] = pages as [TestPage];
+    const noticed = waitFor(
+      () => pageText(host),
+      (text) => text.includes('Parley is restarting'),
+      10_000,
+      50,
+    );
+    const backMs = restartAndTime('SIGTERM');
+    expect(await noticed).toContain('Parley is restarting');
+    const times = await backMs;
+    process.stdout.write(
+      `server restarted (SIGTERM): decoding again ${times.join(' / ')} ms after the new process listened (Chromium, Firefox)\n`,
+    );
+    for (const ms of times) expect(ms).toBeLessThan(targetMs);
+    await expectSameCall();
+    expect(await pageText(host)).not.toContain('Parley is restarting');
+  });
+});
