@@ -16,6 +16,16 @@ const targetMs = 5000;
 
 const videos = (stats: InboundStat[]) => stats.filter((s) => s.kind === 'video');
 
+/** What the page's key agreement holds (test-build hooks: ids and epochs, never keys). */
+const keyState = (page: TestPage) =>
+  page.evaluate(() => ({
+    self: window.parleyE2ee?.self(),
+    members: window.parleyE2ee
+      ?.members()
+      .map(({ peerId, status, hasOurKey }) => ({ peerId, status, hasOurKey }))
+      .sort((a, b) => a.peerId.localeCompare(b.peerId)),
+  }));
+
 describe('a media worker crash mid-call', () => {
   let server: RunningServer;
   const browsers: TestBrowser[] = [];
@@ -48,6 +58,7 @@ describe('a media worker crash mid-call', () => {
 
   it('moves the call to a new worker: decoded video back everywhere within 5 s, same people and keys', async () => {
     const codesBefore = await Promise.all(pages.map((page) => securityCode(page)));
+    const keysBefore = await Promise.all(pages.map(keyState));
     const decodedBefore = await Promise.all(
       pages.map(async (page) => total(await inbound(page), 'video', 'framesDecoded')),
     );
@@ -80,7 +91,9 @@ describe('a media worker crash mid-call', () => {
     for (const [index, page] of pages.entries())
       expect(total(await inbound(page), 'video', 'framesDecoded')).toBeGreaterThan(now[index] ?? 0);
 
-    // Nobody left and nobody has to verify anyone again.
+    // Nobody left and nobody has to verify anyone again: the same peer ids,
+    // the same sending epochs (no key was replaced) and the same roster.
+    expect(await Promise.all(pages.map(keyState))).toEqual(keysBefore);
     expect(await Promise.all(pages.map((page) => securityCode(page)))).toEqual(codesBefore);
     for (const page of pages) expect(await peopleText(page)).toContain('In this call (3)');
     expect(server.output()).toContain('call moved to a live media worker');
