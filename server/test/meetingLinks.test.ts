@@ -2,43 +2,16 @@
 // with raw sockets playing guests (and hostile clients): what a link stores,
 // who may use it and when, how a guest looks to the host, and every rule of a
 // sensitive call enforced by the server, not only by the page.
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clientVersion } from '@parley/shared';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { callHelpers, sleep, type Reply } from './support/calls.js';
+import { connectGuest } from './support/guests.js';
 import { startTestServer, type TestSocket } from './support/startTestServer.js';
 import { post, registerUser, type TestUser } from './support/users.js';
 
 type Link = { id: string; secret: string; profile: string; singleUse: boolean; expiresAt: number };
-
-const guestToken = () => randomBytes(32).toString('base64url');
-
-/** A socket.io client with a meeting link and no account, as a guest's browser connects. */
-function connectGuest(
-  baseUrl: string,
-  link: { id: string; secret: string },
-  token = guestToken(),
-  address = '10.9.0.1',
-) {
-  const socket: TestSocket = io(baseUrl, {
-    transports: ['websocket'],
-    auth: { clientVersion, link: { id: link.id, secret: link.secret }, guestToken: token },
-    extraHeaders: { Origin: baseUrl, 'X-Forwarded-For': address },
-    reconnection: false,
-    forceNew: true,
-  });
-  return new Promise<TestSocket>((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
 
 describe('meeting links and guests', () => {
   let server: ParleyServer;

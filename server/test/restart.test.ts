@@ -8,16 +8,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import { callHelpers } from './support/calls.js';
+import { connectGuest, guestToken } from './support/guests.js';
 import { startTestServer } from './support/startTestServer.js';
-import { registerUser } from './support/users.js';
+import { post, registerUser } from './support/users.js';
 
-type Admitted = { rejoinTicket: string };
+type Admitted = { rejoinTicket: string; permissions: { speak: boolean; share: boolean } };
 
 describe('coming back after a server restart', () => {
   let server: ParleyServer | undefined;
   let baseUrl = '';
   const call = callHelpers(() => baseUrl);
   const { request } = call;
+  const guest = async (link: { id: string; secret: string }, token: string, address: string) => {
+    const socket = await connectGuest(baseUrl, link, token, address);
+    call.sockets.push(socket);
+    return socket;
+  };
   afterEach(async () => {
     call.closeAll();
     await server?.close();
@@ -82,6 +88,53 @@ describe('coming back after a server restart', () => {
     expect(
       await request(removedBack, 'join', { roomId, displayName: 'Removed', rejoinTicket: removedTicket }),
     ).toMatchObject({ ok: true, data: { status: 'admitted' } });
+  });
+
+  it('brings a guest back through its meeting link, and a sensitive call still keeps it silent until allowed', async () => {
+    let dataDir: string;
+    ({ server, baseUrl, dataDir } = await startTestServer());
+    const owner = await registerUser(baseUrl);
+    const linkReply = await post(baseUrl, '/api/links', { profile: 'sensitive' }, owner.cookie);
+    const link = (await linkReply.json()) as { id: string; secret: string };
+    const host = await call.connectAs(owner.cookie);
+    const started = await request(host, 'joinLink', { linkId: link.id, secret: link.secret, displayName: 'Teacher' });
+    const roomId = String(started.data?.roomId);
+    const hostTicket = String(started.data?.rejoinTicket);
+    const token = guestToken();
+    const pupil = await guest(link, token, '10.9.7.1');
+    const admitted = call.next(pupil, 'admitted') as Promise<Admitted>;
+    const knock = await request(pupil, 'joinLink', { linkId: link.id, secret: link.secret, displayName: 'Pupil' });
+    await request(host, 'admit', { peerId: String(knock.data?.peerId) });
+    const pupilTicket = (await admitted).rejoinTicket;
+    expect(
+      await request(host, 'allowMedia', { peerId: String(knock.data?.peerId), speak: true, share: false }),
+    ).toMatchObject({ ok: true });
+    call.closeAll();
+    await server.close();
+
+    ({ server, baseUrl } = await startTestServer({ PARLEY_DATA_DIR: dataDir }));
+    // The guest is first back, from the same browser (its token) through the same link: in, without knocking,
+    // and the call is the link's call again. What a host allowed it is not in the ticket: it is asked again.
+    const back = await guest(link, token, '10.9.7.1');
+    expect(await request(back, 'join', { roomId, displayName: 'Pupil', rejoinTicket: pupilTicket })).toMatchObject({
+      ok: true,
+      data: { status: 'admitted', isHost: false, permissions: { speak: false, share: false } },
+    });
+    // Another browser with the pupil's ticket is another guest: guests do not join calls by id.
+    const other = await guest(link, guestToken(), '10.9.7.2');
+    expect(await request(other, 'join', { roomId, displayName: 'Pupil', rejoinTicket: pupilTicket })).toMatchObject({
+      ok: false,
+      error: { code: 'not_allowed' },
+    });
+    // Through the link it knocks, in the call the link leads to (the re-created one), as everyone must here.
+    expect(
+      await request(other, 'joinLink', { linkId: link.id, secret: link.secret, displayName: 'Pupil' }),
+    ).toMatchObject({ ok: true, data: { status: 'waiting', roomId } });
+    // The owner comes back as the host.
+    const hostBack = await call.connectAs(owner.cookie);
+    expect(await request(hostBack, 'join', { roomId, displayName: 'Teacher', rejoinTicket: hostTicket })).toMatchObject(
+      { ok: true, data: { status: 'admitted', isHost: true } },
+    );
   });
 
   it('refuses new calls and joins while draining, and tells everyone it is restarting', async () => {
