@@ -30,6 +30,11 @@ type Cycle = {
   cycle: number;
   seconds: number;
   requests: number;
+  /** Round trips of this cycle's requests (ms). */
+  p50: number;
+  p99: number;
+  /** Minutes since the first cycle started, at this one's end (the soak's time axis). */
+  atMinutes: number;
   cpuPercent: number;
   after: ServerMetrics;
   /** How long after the last hang-up the server held nothing of the cycle any more. */
@@ -70,6 +75,7 @@ it('load: 500 clients in 100 calls, churning', async () => {
   progress('load', `baseline: ${JSON.stringify(baseline)}`);
 
   const cycles: Cycle[] = [];
+  const firstStarted = performance.now();
   const deadline = parameters.soakMinutes === undefined ? undefined : Date.now() + parameters.soakMinutes * 60_000;
   for (let cycle = 1; deadline ? Date.now() < deadline : cycle <= parameters.cycles; cycle++) {
     const started = performance.now();
@@ -113,10 +119,14 @@ it('load: 500 clients in 100 calls, churning', async () => {
       50,
     );
     const seconds = (performance.now() - started) / 1000;
+    const roundTrips = summarize(latencies.all.slice(requestsBefore));
     const result: Cycle = {
       cycle,
       seconds: round(seconds, 1),
       requests: latencies.all.length - requestsBefore,
+      p50: round(roundTrips.median),
+      p99: round(roundTrips.p99),
+      atMinutes: round((performance.now() - firstStarted) / 60_000, 1),
       cpuPercent: round(((live.cpuSeconds() - cpuBefore) / seconds) * 100, 1),
       after,
       drainedMs: Math.round(performance.now() - leftAt),
@@ -143,6 +153,8 @@ it('load: 500 clients in 100 calls, churning', async () => {
       'cycle',
       's',
       'requests',
+      'p50 ms',
+      'p99 ms',
       'CPU %',
       'RSS MB',
       'heap MB',
@@ -157,6 +169,8 @@ it('load: 500 clients in 100 calls, churning', async () => {
       c.cycle,
       c.seconds,
       c.requests,
+      c.p50,
+      c.p99,
       c.cpuPercent,
       mb(c.after.rssBytes),
       mb(c.after.heapUsedBytes),
@@ -170,7 +184,8 @@ it('load: 500 clients in 100 calls, churning', async () => {
   };
   const last = cycles.at(-1);
   const failures = [...latencies.failures].map(([what, count]) => `${what} ×${count}`);
-  const labels = cycles.map((c) => `cycle ${c.cycle}`);
+  // A soak's charts run over time; a load run's over its cycles.
+  const labels = cycles.map((c) => (parameters.soakMinutes === undefined ? `cycle ${c.cycle}` : `${c.atMinutes} min`));
   writeReport({
     name: parameters.soakMinutes === undefined ? 'load' : 'soak',
     summary: [
@@ -184,6 +199,15 @@ it('load: 500 clients in 100 calls, churning', async () => {
     environment: environment(),
     tables: [perRequest, perCycle],
     charts: [
+      {
+        title: 'Round trips per cycle',
+        unit: 'ms',
+        labels,
+        series: [
+          { name: 'p50', values: cycles.map((c) => c.p50) },
+          { name: 'p99', values: cycles.map((c) => c.p99) },
+        ],
+      },
       {
         title: 'Server CPU per cycle',
         unit: '% of one core',
