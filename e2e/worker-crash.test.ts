@@ -82,6 +82,11 @@ describe('a media worker crash mid-call', () => {
     process.stdout.write(
       `media worker killed: decoded video back after ${recoveredMs.join(' / ')} ms (Host Chromium, Fern Firefox, Cole Chromium)\n`,
     );
+    if (recoveredMs.includes(Infinity)) {
+      // What to look at when it fails: the server's side, and what each page receives.
+      process.stdout.write(`server output after the kill:\n${server.output().split('\n').slice(-40).join('\n')}\n`);
+      for (const page of pages) process.stdout.write(`${page.browserName}: ${JSON.stringify(await inbound(page))}\n`);
+    }
     expect(server.mediaWorkerPids()).not.toContain(worker);
     for (const ms of recoveredMs) expect(ms).toBeLessThan(targetMs);
 
