@@ -78,7 +78,11 @@ export class ParleyServer {
               ),
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
-        { ...defaultRoomTimings, ...options.roomTimings },
+        {
+          ...defaultRoomTimings,
+          noHostGraceMs: config.sensitiveCalls.noHostSeconds * 1000,
+          ...options.roomTimings,
+        },
       );
       const http = createHttpServer(
         config.clientDir,
