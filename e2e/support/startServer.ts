@@ -20,6 +20,8 @@ export type RunningServer = {
   baseUrl: string;
   /** Where browser traffic comes from: must never appear in the server's logs. */
   clientAddress: string;
+  /** The server's data directory (its SQLite file), for tests that look at what it stored. */
+  dataDir: string;
   /** The server's process id now (its mediasoup workers are its children); a restart changes it. */
   readonly pid: number;
   /** The operator's metrics (when started with PARLEY_METRICS_PORT): http://…/metrics, reachable from here. */
@@ -87,6 +89,7 @@ export async function startServer(
     return {
       baseUrl: `http://${host.address}:${port}`,
       clientAddress: host.clientAddress,
+      dataDir,
       get pid() {
         return child.pid ?? -1;
       },

@@ -85,7 +85,11 @@ export class ParleyServer {
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
         new RejoinTickets(serverKey.subkey(2, 'PrlyRjn1')),
-        { ...defaultRoomTimings, ...options.roomTimings },
+        {
+          ...defaultRoomTimings,
+          noHostGraceMs: config.sensitiveCalls.noHostSeconds * 1000,
+          ...options.roomTimings,
+        },
       );
       const http = createHttpServer(
         config.clientDir,

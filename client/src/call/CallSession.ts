@@ -3,13 +3,13 @@
 // the end-to-end encryption whose key agreement owns the call's one roster.
 // The UI subscribes to snapshots (CallView) derived from them.
 import { Device } from 'mediasoup-client';
-import type { Admission, Diagnostics, Participant, RemoteProducer, ServerEventOf } from '@parley/shared';
+import type { Admission, Diagnostics, Participant, Permissions, RemoteProducer, ServerEventOf } from '@parley/shared';
 import { RequestError, type SignalingClient } from '../signaling/SignalingClient.js';
 import { CallEncryption } from '../e2ee/CallEncryption.js';
 import { exposeDiagnostics } from '../testing/diagnosticsHook.js';
-import { deriveView, initialView, type CallView } from './callView.js';
+import { deriveView, initialView, type CallView, type MemberDetails } from './callView.js';
 import { CallTransports } from './CallTransports.js';
-import { admission } from './joinHelpers.js';
+import { enterCall, type CallTarget, type JoinProgress } from './joinHelpers.js';
 import { LeftCallError, type LeftReason } from './LeftCallError.js';
 import { LocalMedia } from './LocalMedia.js';
 import type { DeviceChoice } from './media/devices.js';
@@ -17,6 +17,7 @@ import type { Quality } from './RemoteMedia.js';
 import { RemoteMedia } from './RemoteMedia.js';
 
 export { LeftCallError, type LeftReason };
+export type { CallTarget, JoinProgress };
 export type { CallView, RemoteParticipant } from './callView.js';
 
 type Listener = () => void;
@@ -43,8 +44,8 @@ class Undo {
 export class CallSession {
   readonly #listeners = new Set<Listener>();
   readonly #unsubscribe: (() => void)[] = [];
-  /** Raised hands by peer id; shown only for members of the roster. */
-  readonly #hands = new Map<string, boolean>();
+  /** What the server says of each member beyond the roster (hand, identity, permissions); shown only for roster members. */
+  readonly #details = new Map<string, MemberDetails>();
   readonly local: LocalMedia;
   readonly #remote: RemoteMedia;
   #view: CallView;
@@ -76,15 +77,16 @@ export class CallSession {
       (receiver, kind, peerId) => encryption.protectReceiver(receiver, kind, peerId),
       () => this.#refresh(),
     );
-    this.#view = initialView(joined.isHost, signaling.updateAvailable, encryption.view, this.local.state);
+    this.#view = initialView(joined, signaling.updateAvailable, encryption.view, this.local.state);
   }
 
-  /** Joins, waiting in the lobby first when the room asks for it (`onWaiting` is told). */
+  /** Joins (a room, or a meeting link's call), waiting for its host and in the lobby when need be (`progress` is told). */
   static async join(
     signaling: SignalingClient,
-    request: { roomId: string; displayName: string; rejoinTicket?: string },
+    target: CallTarget,
+    displayName: string,
     local: LocalStart,
-    onWaiting: () => void,
+    progress: JoinProgress,
   ): Promise<CallSession> {
     const undo = new Undo();
     // Leaving the call is closing our socket: the server then drops our place at once.
@@ -103,8 +105,7 @@ export class CallSession {
       const encryption = await CallEncryption.create(() => onEncryptionChange());
       undo.add(() => encryption.close());
 
-      const reply = await signaling.request('join', request);
-      const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
+      const { joined, roomId } = await enterCall(signaling, target, displayName, progress);
       const device = await Device.factory();
       await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
       const transports = await CallTransports.create({
@@ -114,7 +115,7 @@ export class CallSession {
         insertableStreams: encryption.needsInsertableStreams,
       });
       undo.add(() => transports.close());
-      const session = new CallSession(signaling, transports, joined, request.roomId, request.displayName, encryption);
+      const session = new CallSession(signaling, transports, joined, roomId, displayName, encryption);
       undo.add(() => session.close());
       session.#unsubscribe.push(
         ...subscriptions,
@@ -124,7 +125,7 @@ export class CallSession {
       await encryption.start({
         signaling,
         self: { peerId: joined.peerId, slot: joined.keySlot, accountId: joined.accountId },
-        roomId: request.roomId,
+        roomId,
         onReceivedKey: (peerId) => session.#remote.requestKeyFrames(peerId),
       });
       for (const participant of joined.participants) session.#memberEvent(participant);
@@ -134,8 +135,10 @@ export class CallSession {
       if (__PARLEY_TEST_BUILD__) exposeDiagnostics(session);
 
       session.local.devices = local.devices;
+      // Guests of a sensitive call send nothing until a host allows it: their camera is let go at once.
       for (const track of local.tracks) {
-        if (track.kind === 'audio') await session.local.publish(track, 'microphone', !local.microphoneOn);
+        if (!joined.permissions.speak) track.stop();
+        else if (track.kind === 'audio') await session.local.publish(track, 'microphone', !local.microphoneOn);
         else if (local.cameraOn) await session.local.publish(track, 'camera');
         else track.stop();
       }
@@ -153,13 +156,13 @@ export class CallSession {
    * are the first back; we need not knock), sending the same microphone and
    * camera. `old` is closed, all but the socket and those tracks.
    */
-  static rejoin(old: CallSession, onWaiting: () => void): Promise<CallSession> {
+  static rejoin(old: CallSession, progress: JoinProgress): Promise<CallSession> {
     const state = old.local.state;
     const tracks = old.local.releaseTracks();
     old.#close({ keepSocket: true });
-    const request = { roomId: old.roomId, displayName: old.displayName, rejoinTicket: old.#rejoinTicket };
+    const target = { kind: 'room' as const, roomId: old.roomId, rejoinTicket: old.#rejoinTicket };
     const local = { tracks, microphoneOn: !state.micMuted, cameraOn: !state.cameraOff, devices: state.devices };
-    return CallSession.join(old.signaling, request, local, onWaiting);
+    return CallSession.join(old.signaling, target, old.displayName, local, progress);
   }
 
   get view(): CallView {
@@ -202,6 +205,11 @@ export class CallSession {
   /** Each member's connection as we receive it (packet loss and jitter since the last call). */
   connectionQuality(): Promise<Map<string, Quality>> {
     return this.#remote.quality();
+  }
+
+  /** Host, sensitive calls: what a guest may send (camera and microphone: speak; screen: share). */
+  async allowMedia(peerId: string, permissions: Permissions): Promise<void> {
+    await this.signaling.request('allowMedia', { peerId, ...permissions });
   }
 
   async makeHost(peerId: string): Promise<void> {
@@ -266,9 +274,8 @@ export class CallSession {
       this.#update({ restarting: false });
       // Members who left meanwhile count as leaves (keys rotate); new ones as joins.
       this.encryption.keys?.handle({ type: 'resynced', participants: state.participants });
-      this.#hands.clear();
-      for (const participant of state.participants)
-        this.#hands.set(participant.peerId, participant.handRaised ?? false);
+      this.#details.clear();
+      for (const participant of state.participants) this.#details.set(participant.peerId, detailsOf(participant));
       const live = new Set(state.producers.map((p) => p.producerId));
       this.#remote.drop(({ producerId }) => !live.has(producerId));
       await Promise.all(state.producers.map((producer) => this.#consume(producer)));
@@ -320,10 +327,25 @@ export class CallSession {
   }
 
   #memberEvent(participant: Participant): void {
-    if (participant.peerId === this.joined.peerId)
-      return this.#update({ isHost: participant.isHost, handRaised: participant.handRaised ?? false });
-    this.#hands.set(participant.peerId, participant.handRaised ?? false);
+    if (participant.peerId === this.joined.peerId) return this.#selfUpdated(participant);
+    this.#details.set(participant.peerId, detailsOf(participant));
     this.encryption.keys?.memberJoined(participant);
+  }
+
+  /** The server says something about us: host rights, our hand, what we may send. */
+  #selfUpdated(participant: Participant): void {
+    const revoked = {
+      speak: this.#view.permissions.speak && !participant.permissions.speak,
+      share: this.#view.permissions.share && !participant.permissions.share,
+    };
+    // The server already closed what we may no longer send; let it go here too.
+    if (revoked.speak) this.local.dropClosed(['microphone', 'camera']);
+    if (revoked.share) this.local.dropClosed(['screen']);
+    this.#update({
+      isHost: participant.isHost,
+      handRaised: participant.handRaised ?? false,
+      permissions: participant.permissions,
+    });
   }
 
   #refresh(): void {
@@ -334,7 +356,7 @@ export class CallSession {
     this.#view = deriveView(
       { ...this.#view, ...change },
       this.encryption.members,
-      this.#hands,
+      this.#details,
       this.#remote,
       this.local.state,
       this.encryption.view,
@@ -351,7 +373,7 @@ export class CallSession {
       signaling.on('peerLeft', ({ peerId }) =>
         held((s) => {
           s.encryption.keys?.handle({ type: 'memberLeft', peerId });
-          s.#hands.delete(peerId);
+          s.#details.delete(peerId);
           s.#remote.drop((entry) => entry.peerId === peerId);
         }),
       ),
@@ -377,6 +399,18 @@ export class CallSession {
       signaling.on('mediaRestarted', (event) => held((s) => void s.#mediaRestarted(event))),
       signaling.on('rejoinTicket', ({ ticket }) => held((s) => (s.#rejoinTicket = ticket))),
       signaling.on('serverRestarting', () => held((s) => s.#update({ restarting: true }))),
+      signaling.on('callEnding', ({ endsInSeconds }) =>
+        held((s) => s.#update({ endingAt: Date.now() + endsInSeconds * 1000 })),
+      ),
+      signaling.on('callContinues', () => held((s) => s.#update({ endingAt: undefined }))),
     ];
   }
+}
+
+function detailsOf(participant: Participant): MemberDetails {
+  return {
+    handRaised: participant.handRaised ?? false,
+    identity: participant.identity,
+    permissions: participant.permissions,
+  };
 }

@@ -77,6 +77,8 @@ function wellFormed(name: ClientRequestName, pool: IdPool): fc.Arbitrary<unknown
         secret: base64url(43),
         displayName: fc.string({ minLength: 1, maxLength: 50 }),
       });
+    case 'linkInfo':
+      return fc.record({ linkId: base64url(22), secret: base64url(43) });
     case 'allowMedia':
       return fc.record({ peerId: pick(pool.peers), speak: fc.boolean(), share: fc.boolean() });
     case 'join':

@@ -77,6 +77,8 @@ const EnvSchema = z
     PARLEY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Meeting links expire at most this many days after their last use. */
     PARLEY_LINK_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(365),
+    /** Sensitive calls: how long one goes on without a host, with everyone warned, before it ends. */
+    PARLEY_SENSITIVE_NO_HOST_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
     /** TEST ONLY: write every forwarded RTP packet to this file, to prove it is ciphertext. */
     PARLEY_TEST_MEDIA_TAP: z.string().min(1).max(4096).optional(),
   })
@@ -99,6 +101,8 @@ export type Config = {
   /** The operator's metrics endpoint, if switched on. */
   metrics: { host: string; port: number } | undefined;
   links: { maxDays: number };
+  /** Sensitive calls end this long after their last host left (unless one returns). */
+  sensitiveCalls: { noHostSeconds: number };
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
@@ -139,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics:
       e.PARLEY_METRICS_PORT === undefined ? undefined : { host: e.PARLEY_METRICS_HOST, port: e.PARLEY_METRICS_PORT },
     links: { maxDays: e.PARLEY_LINK_MAX_DAYS },
+    sensitiveCalls: { noHostSeconds: e.PARLEY_SENSITIVE_NO_HOST_SECONDS },
     testMediaTap: e.PARLEY_TEST_MEDIA_TAP === undefined ? undefined : resolve(e.PARLEY_TEST_MEDIA_TAP),
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
