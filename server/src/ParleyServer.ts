@@ -70,6 +70,7 @@ export class ParleyServer {
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
         { ...defaultRoomTimings, ...options.roomTimings },
+        config.calls.maxSize,
       );
       const http = createHttpServer(
         config.clientDir,

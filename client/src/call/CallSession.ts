@@ -63,6 +63,7 @@ export class CallSession {
       sendTransport,
       () => this.#refresh(),
       (sender, kind) => encryption.protectSender(sender, kind),
+      (sending) => encryption.keys?.handle({ type: 'sending', sending }),
     );
     this.#remote = new RemoteMedia(
       signaling,

@@ -12,7 +12,7 @@ import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
-import { limits, peerRates, type PeerRateKind } from './limits.js';
+import { peerRates, type PeerRateKind } from './limits.js';
 import type { PeerLink } from './Outbox.js';
 import type { Peer } from './Peer.js';
 import { RoomMedia } from './RoomMedia.js';
@@ -69,8 +69,8 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   /** Hosts come straight in; everyone else knocks (HostControls decides whether they may wait in the lobby). */
   join(peer: Peer): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
-    if (this.roster.size >= limits.peersPerRoom) {
-      throw new LimitError('participants per room', limits.peersPerRoom);
+    if (this.roster.size >= this.context.maxCallSize) {
+      throw new LimitError('participants per room', this.context.maxCallSize);
     }
     if (this.roster.isHost(peer)) return { status: 'admitted', ...this.enter(peer) };
     this.host.knock(peer);

@@ -27,6 +27,8 @@ export type RoomContext = {
   network: MediaNetwork;
   hooks: RoomHooks;
   timings: RoomTimings;
+  /** People in one call, admitted and waiting (PARLEY_MAX_CALL_SIZE; `limits.peersPerRoom` by default). */
+  maxCallSize: number;
   /** Media transports per user, across all their calls (each binds ports from the media range). */
   transportsPerUser: Quota;
 };

@@ -21,9 +21,10 @@ export class RoomRegistry {
     network: MediaNetwork,
     hooks: RoomHooks,
     timings: RoomTimings = defaultRoomTimings,
+    maxCallSize: number = limits.peersPerRoom,
   ) {
     const transportsPerUser = new Quota(limits.transportsPerUser, 'media transports per account');
-    this.#context = { network, hooks, timings, transportsPerUser };
+    this.#context = { network, hooks, timings, maxCallSize, transportsPerUser };
   }
 
   get size(): number {

@@ -56,7 +56,7 @@ export const peerRates = {
   transportControl: { what: 'transport requests', rate: () => ({ capacity: 12, perSecond: 0.2 }) },
   /** produce, closeProducer, pauseProducer, resumeProducer, raiseHand: a person's clicks; each is told to everyone. */
   producerControl: { what: 'changes to your streams', rate: () => ({ capacity: 20, perSecond: 2 }) },
-  /** admit, deny, removePeer, lockRoom, muteParticipant, appointHost, lowerHand, endCall: a host letting a crowd in. */
+  /** deny, removePeer, lockRoom, muteParticipant, appointHost, lowerHand, endCall: a host's clicks. */
   hostAction: { what: 'host actions', rate: () => ({ capacity: 60, perSecond: 2 }) },
 } satisfies Record<string, { what: string; rate: (others: number) => Rate }>;
 
@@ -78,7 +78,8 @@ export const requestBounds = {
   createRoom: 'per user: open calls and a creation rate (RoomRegistry)',
   join: 'per user: a knock rate and a block after denials (HostControls)',
   resume: 'no state: compares a 256-bit token',
-  admit: 'hostAction',
+  // A host letting a town hall in admits hundreds at once; each admission takes one waiting knock.
+  admit: 'per knock: admits one waiting peer, and knocks are rate-limited per user (HostControls)',
   deny: 'hostAction',
   removePeer: 'hostAction',
   lockRoom: 'hostAction',
