@@ -33,7 +33,7 @@ const EnvSchema = z
      * membership costs every sender a key box per member: raise it on a
      * machine that has measured it (docs/benchmarks.md, bench:keys).
      */
-    PARLEY_MAX_CALL_SIZE: z.coerce.number().int().min(2).max(5000).default(limits.peersPerRoom),
+    PARLEY_MAX_CALL_SIZE: z.coerce.number().int().min(2).max(1000).default(limits.peersPerRoom),
     PARLEY_RTC_LISTEN_IP: ipAddress.default('127.0.0.1'),
     /** The address browsers are told to send media to (public IP or DNS name behind NAT). */
     PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().min(1).max(253).optional(),

@@ -82,10 +82,10 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
    * anything, refused or not: a flood costs the flooder. Some rates grow with
    * the call, since legitimate key traffic does.
    */
-  charge(peer: Peer, kind: PeerRateKind): void {
+  charge(peer: Peer, kind: PeerRateKind, cost = 1): void {
     const { what, rate } = peerRates[kind];
     const current = rate(Math.max(1, this.#recentSize() - 1));
-    if (!peer.rates.tryTake(kind, current)) throw new RateLimitError(what, current);
+    if (!peer.rates.tryTake(kind, current, cost)) throw new RateLimitError(what, current);
   }
 
   /**

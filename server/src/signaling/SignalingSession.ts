@@ -13,8 +13,9 @@ import {
 } from '@parley/shared';
 import { ClientError, toWireError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
-import { Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
+import { Peer, peerRateKindOf, requestCost, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
+import { gatherRelayedBoxes } from './relayedBoxes.js';
 import { RequestErrorLog } from './RequestErrorLog.js';
 
 const log = createLogger('signaling.SignalingSession');
@@ -118,8 +119,9 @@ export class SignalingSession {
       // An async function runs synchronously up to its first await: the charge
       // and the handler's own reservations happen in the tick the request came.
       const run = async () => {
-        this.#charge(name);
-        return handle(parsed.data as RequestOf<K>);
+        const request = parsed.data as RequestOf<K>;
+        this.#charge(name, requestCost(name, request));
+        return handle(request);
       };
       run().then(
         (outcome) => {
@@ -136,9 +138,9 @@ export class SignalingSession {
   }
 
   /** Charged before the request does anything, in the same tick it arrived (see limits.ts). */
-  #charge(name: ClientRequestName): void {
+  #charge(name: ClientRequestName, cost: number): void {
     const kind = peerRateKindOf(name);
-    if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind);
+    if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind, cost);
   }
 
   async #createRoom(): Promise<ResponseOf<'createRoom'>> {
@@ -168,10 +170,10 @@ export class SignalingSession {
 
   /** This socket's hold on its peer. */
   readonly #link: PeerLink = {
-    notify: (event, payload) => {
+    notify: gatherRelayedBoxes((event, payload) => {
       const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
       emit(event, payload);
-    },
+    }),
     // A resume on another socket took our peer: forget it (our requests now
     // get not_joined, our disconnect suspends nothing) and hang up, since a
     // socket whose client reconnected elsewhere has nothing left to do.

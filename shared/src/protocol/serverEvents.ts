@@ -1,6 +1,12 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
-import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './clientRequests.js';
+import {
+  AdmissionSchema,
+  E2eeAnnouncementSchema,
+  ParticipantSchema,
+  relayLimits,
+  RemoteProducerSchema,
+} from './clientRequests.js';
 
 export const serverEvents = {
   /** To a waiting peer: the host let you in. */
@@ -26,8 +32,17 @@ export const serverEvents = {
   peerLeft: z.object({ peerId: z.uuid() }),
   /** Someone announced their E2EE keys for this call: once per participant, never changed afterwards. */
   e2eeAnnounced: E2eeAnnouncementSchema.extend({ peerId: z.uuid() }),
-  /** An opaque E2EE message from another participant. */
-  e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
+  /**
+   * Opaque E2EE messages from other participants, in the order they were
+   * sent: the server gathers the boxes for one receiver that arrive together
+   * (everyone hands out a new key at once) into one event.
+   */
+  e2eeRelayed: z.object({
+    boxes: z
+      .array(z.object({ from: z.uuid(), box: z.string().max(2048) }))
+      .min(1)
+      .max(relayLimits.boxesPerEvent),
+  }),
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

@@ -77,6 +77,7 @@ export function createAgreementCrypto(
     }
     return key;
   };
+  const nonces = new NoncePool(sodium.crypto_box_NONCEBYTES);
   let closed = false;
   return {
     ownKeys: { identityKey: identity.publicKey, callKey: pair.publicKey },
@@ -98,7 +99,7 @@ export function createAgreementCrypto(
     },
     seal(to, message) {
       if (closed) throw new Error('the call keys are closed');
-      const nonce = sodium.randombytes_buf(sodium.crypto_box_NONCEBYTES);
+      const nonce = nonces.next();
       const plain = encoder.encode(JSON.stringify(message));
       const sealed = sodium.crypto_box_easy_afternm(plain, nonce, sharedWith(to));
       sodium.memzero(plain);
@@ -139,4 +140,27 @@ export function createAgreementCrypto(
       sodium.memzero(privateKey);
     },
   };
+}
+
+/**
+ * Random nonces from the platform CSPRNG, drawn a few kilobytes at a time:
+ * libsodium.js's randombytes_buf asks it for 4 bytes per call, and a member
+ * handing a new key to hundreds of others spent most of its time there.
+ * Each nonce is used once; nonces are not secret.
+ */
+class NoncePool {
+  #pool = new Uint8Array(0);
+  #at = 0;
+
+  constructor(private readonly size: number) {}
+
+  next(): Uint8Array {
+    if (this.#at + this.size > this.#pool.length) {
+      this.#pool = crypto.getRandomValues(new Uint8Array(this.size * 128));
+      this.#at = 0;
+    }
+    const nonce = this.#pool.slice(this.#at, this.#at + this.size);
+    this.#at += this.size;
+    return nonce;
+  }
 }
