@@ -70,7 +70,7 @@ export class ParleyServer {
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
         { ...defaultRoomTimings, ...options.roomTimings },
-        config.calls.maxSize,
+        config.calls,
       );
       const http = createHttpServer(
         config.clientDir,

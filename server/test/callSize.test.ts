@@ -23,11 +23,15 @@ describe('the configured call size', () => {
     await server.close();
   });
 
-  it('defaults to limits.peersPerRoom and refuses what is not a size', () => {
+  it('defaults to limits.peersPerRoom and refuses what is not a size (and likewise consumers per worker)', () => {
     expect(loadConfig({}).calls.maxSize).toBe(limits.peersPerRoom);
     expect(loadConfig({ PARLEY_MAX_CALL_SIZE: '1000' }).calls.maxSize).toBe(1000);
     for (const bad of ['1', '1001', 'many', '2.5'])
       expect(() => loadConfig({ PARLEY_MAX_CALL_SIZE: bad }), bad).toThrow(/PARLEY_MAX_CALL_SIZE/);
+    // How many consumers a media worker carries before a call spreads onto another (mediasoup advises ~500).
+    expect(loadConfig({}).calls.consumersPerWorker).toBe(500);
+    expect(loadConfig({ PARLEY_CONSUMERS_PER_WORKER: '40' }).calls.consumersPerWorker).toBe(40);
+    expect(() => loadConfig({ PARLEY_CONSUMERS_PER_WORKER: '0' })).toThrow(/PARLEY_CONSUMERS_PER_WORKER/);
   });
 
   it('lets in as many people as configured, waiting ones included, and refuses the next with the limit named', async () => {

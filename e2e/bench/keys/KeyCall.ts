@@ -135,8 +135,12 @@ export class KeyCall {
     });
   }
 
+  /** Everyone hangs up; their accounts may join another call. */
   close(): void {
-    for (const member of this.members.splice(0)) member.leave();
+    for (const member of this.members.splice(0)) {
+      member.leave();
+      this.#release(member);
+    }
   }
 
   /** Runs `change`, which resolves with the moment its new keys are in use and held everywhere. */

@@ -5,8 +5,8 @@
 // would: the per-address sign-up throttle stays on, and is not what is measured.
 import { registerViaApi, type E2eUser } from '../../support/accounts.js';
 
-/** Sign-ups at once: the server queues at most 16 argon2 hashes for sign-ups. */
-const parallel = 4;
+/** Sign-ups at once: the server queues at most 16 sign-ups for argon2. */
+const parallel = 12;
 
 export async function makeAccounts(
   baseUrl: string,

@@ -5,9 +5,9 @@
 // one roster.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { types } from 'mediasoup';
 import { RtpCapabilitiesSchema, type Admission, type ResponseOf } from '@parley/shared';
 import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
+import type { RouterGroup } from '../sfu/RouterGroup.js';
 import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
 import { E2eeRelay } from './E2eeRelay.js';
@@ -40,16 +40,16 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
 
   constructor(
     readonly id: string,
-    router: types.Router,
+    routers: RouterGroup,
     organiserId: string,
     private readonly context: RoomContext,
   ) {
     super();
     this.roster = new Roster(organiserId);
-    this.media = new RoomMedia(router, this.roster, context);
+    this.media = new RoomMedia(routers, this.roster, context);
     this.host = new HostControls(this);
     this.e2ee = new E2eeRelay(this.roster, context.hooks);
-    router.on('workerclose', () => {
+    routers.on('workerclose', () => {
       log.warn('media worker of a room died; closing the room');
       this.close();
     });

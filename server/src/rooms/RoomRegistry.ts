@@ -3,7 +3,7 @@
 // way in. Rooms live in memory only and are forgotten when they close.
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, RateLimitError } from '../errors.js';
-import type { WorkerPool } from '../sfu/index.js';
+import { defaultConsumersPerWorker, RouterGroup, type WorkerPool } from '../sfu/index.js';
 import { defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
 import { Quota, RateLimiter } from './rateLimit.js';
 import { Room } from './Room.js';
@@ -21,10 +21,20 @@ export class RoomRegistry {
     network: MediaNetwork,
     hooks: RoomHooks,
     timings: RoomTimings = defaultRoomTimings,
-    maxCallSize: number = limits.peersPerRoom,
+    calls: { maxSize: number; consumersPerWorker: number } = {
+      maxSize: limits.peersPerRoom,
+      consumersPerWorker: defaultConsumersPerWorker,
+    },
   ) {
     const transportsPerUser = new Quota(limits.transportsPerUser, 'media transports per account');
-    this.#context = { network, hooks, timings, maxCallSize, transportsPerUser };
+    this.#context = {
+      network,
+      hooks,
+      timings,
+      maxCallSize: calls.maxSize,
+      consumersPerWorker: calls.consumersPerWorker,
+      transportsPerUser,
+    };
   }
 
   get size(): number {
@@ -46,7 +56,12 @@ export class RoomRegistry {
       throw error;
     }
     const id = randomBytes(16).toString('base64url');
-    const room = new Room(id, router, organiserId, this.#context);
+    const room = new Room(
+      id,
+      new RouterGroup(router, this.pool, this.#context.consumersPerWorker),
+      organiserId,
+      this.#context,
+    );
     this.#rooms.set(id, room);
     room.once('close', () => {
       this.#rooms.delete(id);

@@ -63,7 +63,7 @@ export class SignalingSession {
       closeProducer: (request) => this.#joined(async ({ peer }) => (peer.producer(request.producerId).close(), {})),
       setPreferredLayers: (request) => this.#joined(({ room, peer }) => room.media.setPreferredLayers(peer, request)),
       restartIce: (request) => this.#joined(({ room, peer }) => room.media.restartIce(peer, request)),
-      createTransport: () => this.#joined(({ room, peer }) => room.media.createTransport(peer)),
+      createTransport: (request) => this.#joined(({ room, peer }) => room.media.createTransport(peer, request)),
       connectTransport: (request) => this.#joined(({ room, peer }) => room.media.connectTransport(peer, request)),
       produce: (request) => this.#joined(({ room, peer }) => room.media.produce(peer, request)),
       consume: (request) => this.#joined(({ room, peer }) => room.media.consume(peer, request)),
