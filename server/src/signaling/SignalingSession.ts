@@ -76,11 +76,12 @@ export class SignalingSession {
     // A client that hangs up closes its socket itself: it leaves at once. Any
     // other disconnect may be the network: keep the place for a while.
     // (A server-side disconnect is a revoked session: it leaves at once too.)
-    socket.on('disconnect', (reason) =>
-      reason === 'client namespace disconnect' || reason === 'server namespace disconnect'
-        ? this.leave()
-        : this.close(),
-    );
+    socket.on('disconnect', (reason) => {
+      // socket.io's reason ("ping timeout", "transport close", …): why a participant dropped.
+      if (this.#membership) log.debug({ reason }, 'a joined socket closed');
+      if (reason === 'client namespace disconnect' || reason === 'server namespace disconnect') this.leave();
+      else this.close();
+    });
   }
 
   leave(): void {
