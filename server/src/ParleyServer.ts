@@ -12,12 +12,14 @@ import {
   bindSocketsToSessions,
   createHttpServer,
   isSameOrigin,
+  clientKey,
+  identify,
   requireClientVersion,
-  requireSession,
   responseHeaders,
   trustProxies,
 } from './http/index.js';
-import { createLogger } from './logging/index.js';
+import { createLogger, errorSummary } from './logging/index.js';
+import { linkSecrets, MeetingLinks } from './links/index.js';
 import { defaultRoomTimings, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
@@ -57,9 +59,10 @@ export class ParleyServer {
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
       const accounts = new Accounts(store, serverKey, sessions);
+      const links = new MeetingLinks(store.db, linkSecrets(serverKey), config.links.maxDays);
       const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
-      const api = authRoutes(accounts, sessions, deployment, cookies);
+      const api = authRoutes(accounts, sessions, deployment, cookies, links);
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
       const rooms = new RoomRegistry(
@@ -67,9 +70,19 @@ export class ParleyServer {
         config.media,
         {
           rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
+          spendLink: (linkId) =>
+            void links
+              .consume(linkId)
+              .catch((error: unknown) =>
+                log.error({ err: errorSummary(error) }, 'could not end a single-use meeting link'),
+              ),
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
-        { ...defaultRoomTimings, ...options.roomTimings },
+        {
+          ...defaultRoomTimings,
+          noHostGraceMs: config.sensitiveCalls.noHostSeconds * 1000,
+          ...options.roomTimings,
+        },
         config.calls,
       );
       const http = createHttpServer(
@@ -91,11 +104,19 @@ export class ParleyServer {
       io.on('connection', (socket) =>
         socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
       );
-      io.use(requireSession(sessions, cookies));
+      io.use(
+        identify({
+          sessions,
+          cookies,
+          links,
+          usernameOf: (userId) => accounts.usernameOf(userId),
+          addressKeyOf: (request) => clientKey(request, deployment.proxies),
+        }),
+      );
       bindSocketsToSessions(io, sessions);
       // After the session check: how many sockets that session and its user hold.
       io.use(limitSockets());
-      attachSignaling(io, rooms);
+      attachSignaling(io, rooms, links);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.http.port, config.http.host, () => {
@@ -103,7 +124,7 @@ export class ParleyServer {
           resolve();
         });
       });
-      const stopMaintenance = startMaintenance(store.db, sessions);
+      const stopMaintenance = startMaintenance(store.db, sessions, links);
       const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap);
       log.info({ port: server.port }, 'listening');
       return server;

@@ -55,7 +55,7 @@ export class KeyCall {
     const account = accounts.shift();
     if (!account) throw new Error('no account for the host');
     const host = await HeadlessParticipant.connect(server.baseUrl, 'Host', account);
-    const { roomId } = (await host.request('createRoom', {})) as { roomId: string };
+    const { roomId } = (await host.request('createRoom', { profile: 'standard' })) as { roomId: string };
     const call = new KeyCall(server, accounts, roomId, host);
     call.watch.watch(host);
     call.#everyone.push(host);

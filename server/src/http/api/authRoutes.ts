@@ -11,12 +11,20 @@ import { ClientError } from '../../errors.js';
 import { clientKey as clientKeyOf } from '../clientAddress.js';
 import { isSameOrigin, type Deployment } from '../sameOrigin.js';
 import { respondWithError } from './errors.js';
+import type { MeetingLinks } from '../../links/index.js';
+import { mountLinkRoutes } from './linkRoutes.js';
 import { parseBody } from './parseBody.js';
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie, type CookiePolicy } from './sessionCookie.js';
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { session: SessionRecord } };
 
-export function authRoutes(accounts: Accounts, sessions: Sessions, deployment: Deployment, cookies: CookiePolicy) {
+export function authRoutes(
+  accounts: Accounts,
+  sessions: Sessions,
+  deployment: Deployment,
+  cookies: CookiePolicy,
+  links: MeetingLinks,
+) {
   /** The client's throttling key, in memory only: never stored, never logged. */
   const clientKey = (c: Context<Env>) => clientKeyOf(c.env.incoming, deployment.proxies);
 
@@ -116,6 +124,7 @@ export function authRoutes(accounts: Accounts, sessions: Sessions, deployment: D
     clearSessionCookie(c, cookies);
     return c.json({});
   });
+  mountLinkRoutes(authed, links);
   app.route('/', authed);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404));
   return app;
