@@ -6,6 +6,7 @@
 // over both and half its streams reach their receivers through a pipe.
 //  - every participant decrypts every stream of the seven others;
 //  - one security code on all eight screens;
+//  - the server forwards nothing but SFrame ciphertext;
 //  - a removal moves everyone to new keys, with zero frames failing or
 //    missing a key at the seven who remain, and the removed page (a modified
 //    client that keeps every key) decrypts nothing sent after. Senders switch
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
 import { decodingVideos, hostAction, joinCall, pageText, roomLink, securityCode } from './support/call.js';
+import { ciphertextProblems, readableWithoutTheirKeys } from './support/ciphertext.js';
 import {
   keySwitchAfter,
   probe,
@@ -122,6 +124,13 @@ describe('an end-to-end encrypted room of eight, Chromium and Firefox, over two 
     expect(codes[0]).toMatch(/^\d{5}( \d{5}){5}$/);
     expect(new Set(codes).size).toBe(1);
   }, 300_000);
+
+  it('forwards nothing but SFrame ciphertext from any of the sixteen streams (tapped on the server)', async () => {
+    const frames = readTap(tapFile);
+    expect(new Set(frames.map((f) => f.producerId)).size).toBe(2 * names.length);
+    expect(ciphertextProblems(frames)).toEqual([]);
+    expect(await readableWithoutTheirKeys(frames)).toBe(0);
+  }, 120_000);
 
   it('moves everyone to new keys within 4 s of a removal, with zero undecryptable frames at the seven who stay', async () => {
     const stay = names.filter((name) => name !== 'Carl').map(page);
