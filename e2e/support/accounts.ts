@@ -6,27 +6,36 @@ export type E2eUser = { username: string; password: string; cookie: string };
 
 let counter = 0;
 
-async function post(baseUrl: string, path: string, body: unknown): Promise<Response> {
+async function post(baseUrl: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: baseUrl },
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl, ...headers },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response;
 }
 
-export async function registerViaApi(baseUrl: string): Promise<E2eUser> {
+/**
+ * A new account. `forwardedFor` poses as a proxy passing on a client's
+ * address: a server that trusts the caller as a proxy (PARLEY_TRUSTED_PROXIES)
+ * then counts each such sign-up against that address, so a benchmark can
+ * make hundreds of accounts without meeting the per-address sign-up throttle.
+ */
+export async function registerViaApi(baseUrl: string, forwardedFor?: string): Promise<E2eUser> {
   const username = `caller${process.pid}n${++counter}`;
   const password = 'violet tractor whispers under marmalade';
-  const registered = (await (await post(baseUrl, '/api/register', { username, password })).json()) as {
+  const headers: Record<string, string> = forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {};
+  const registered = (await (await post(baseUrl, '/api/register', { username, password }, headers)).json()) as {
     enrolmentId: string;
     totpSecret: string;
   };
-  const confirmed = await post(baseUrl, '/api/register/confirm', {
-    enrolmentId: registered.enrolmentId,
-    code: await generate({ secret: registered.totpSecret }),
-  });
+  const confirmed = await post(
+    baseUrl,
+    '/api/register/confirm',
+    { enrolmentId: registered.enrolmentId, code: await generate({ secret: registered.totpSecret }) },
+    headers,
+  );
   const cookie = confirmed.headers
     .getSetCookie()
     .find((c) => c.startsWith('parley_session='))

@@ -19,6 +19,8 @@ export async function joinCall(
     e2ee?: 'off' | 'pass-through';
     /** Plays a modified client that keeps every key it was given after the call (test build switch). */
     keepKeysAfterCall?: boolean;
+    /** Captures the camera this small and slow, e.g. '160x90@10' (test build switch): many browsers on two cores. */
+    cameraSize?: string;
   } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
@@ -28,6 +30,8 @@ export async function joinCall(
   if (testing) await page.evaluateWith((mode) => localStorage.setItem('parley.testing.e2ee', mode), testing);
   if (options.keepKeysAfterCall)
     await page.evaluate(() => localStorage.setItem('parley.testing.keepKeysAfterCall', 'yes'));
+  if (options.cameraSize)
+    await page.evaluateWith((size) => localStorage.setItem('parley.testing.camera', size), options.cameraSize);
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;

@@ -5,7 +5,6 @@
 // one roster.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { types } from 'mediasoup';
 import {
   RtpCapabilitiesSchema,
   type Admission,
@@ -15,12 +14,13 @@ import {
   type ResponseOf,
 } from '@parley/shared';
 import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
+import type { RouterGroup } from '../sfu/RouterGroup.js';
 import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
 import { CallRules } from './CallRules.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
-import { limits, peerRates, type PeerRateKind } from './limits.js';
+import { peerRates, type PeerRateKind } from './limits.js';
 import type { PeerLink } from './Outbox.js';
 import type { Peer } from './Peer.js';
 import { RoomMedia } from './RoomMedia.js';
@@ -49,20 +49,23 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
 
   constructor(
     readonly id: string,
-    router: types.Router,
+    routers: RouterGroup,
     organiserId: string,
     private readonly context: RoomContext,
-    policy: CallPolicy = { profile: 'standard', maxParticipants: limits.peersPerRoom },
+    policy: CallPolicy = { profile: 'standard', maxParticipants: context.maxCallSize },
     /** The meeting link this call was started from, if any. */
     readonly linkId?: string,
   ) {
     super();
     this.roster = new Roster(organiserId);
-    this.rules = new CallRules(policy, this, context.timings);
-    this.media = new RoomMedia(router, this.roster, context);
+    // A standard call holds as many as the operator allows (PARLEY_MAX_CALL_SIZE); a sensitive one its own limit, never more.
+    const maxParticipants =
+      policy.profile === 'sensitive' ? Math.min(policy.maxParticipants, context.maxCallSize) : context.maxCallSize;
+    this.rules = new CallRules({ ...policy, maxParticipants }, this, context.timings);
+    this.media = new RoomMedia(routers, this.roster, context);
     this.host = new HostControls(this);
     this.e2ee = new E2eeRelay(this.roster, context.hooks);
-    router.on('workerclose', () => {
+    routers.on('workerclose', () => {
       log.warn('media worker of a room died; closing the room');
       this.close();
     });
@@ -82,8 +85,8 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   /** Hosts come straight in; everyone else knocks (HostControls decides whether they may wait in the lobby). */
   join(peer: Peer): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
-    if (this.roster.size >= limits.peersPerRoom) {
-      throw new LimitError('participants per room', limits.peersPerRoom);
+    if (this.roster.size >= this.context.maxCallSize) {
+      throw new LimitError('participants per room', this.context.maxCallSize);
     }
     this.rules.assertRoomFor();
     peer.permissions = this.rules.permissionsFor(peer);
@@ -97,10 +100,10 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
    * anything, refused or not: a flood costs the flooder. Some rates grow with
    * the call, since legitimate key traffic does.
    */
-  charge(peer: Peer, kind: PeerRateKind): void {
+  charge(peer: Peer, kind: PeerRateKind, cost = 1): void {
     const { what, rate } = peerRates[kind];
     const current = rate(Math.max(1, this.#recentSize() - 1));
-    if (!peer.rates.tryTake(kind, current)) throw new RateLimitError(what, current);
+    if (!peer.rates.tryTake(kind, current, cost)) throw new RateLimitError(what, current);
   }
 
   /**

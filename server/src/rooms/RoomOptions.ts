@@ -29,6 +29,10 @@ export type RoomContext = {
   network: MediaNetwork;
   hooks: RoomHooks;
   timings: RoomTimings;
+  /** People in one call, admitted and waiting (PARLEY_MAX_CALL_SIZE; `limits.peersPerRoom` by default). */
+  maxCallSize: number;
+  /** Consumers a media worker carries before a call spreads onto another (PARLEY_CONSUMERS_PER_WORKER). */
+  consumersPerWorker: number;
   /** Media transports per user, across all their calls (each binds ports from the media range). */
   transportsPerUser: Quota;
 };

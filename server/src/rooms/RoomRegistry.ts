@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallPolicy } from '@parley/shared';
 import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
-import type { WorkerPool } from '../sfu/index.js';
+import { defaultConsumersPerWorker, RouterGroup, type WorkerPool } from '../sfu/index.js';
 import { defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
 import { Quota, RateLimiter } from './rateLimit.js';
 import { Room } from './Room.js';
@@ -28,9 +28,20 @@ export class RoomRegistry {
     network: MediaNetwork,
     hooks: RoomHooks,
     timings: RoomTimings = defaultRoomTimings,
+    calls: { maxSize: number; consumersPerWorker: number } = {
+      maxSize: limits.peersPerRoom,
+      consumersPerWorker: defaultConsumersPerWorker,
+    },
   ) {
     const transportsPerUser = new Quota(limits.transportsPerUser, 'media transports per account');
-    this.#context = { network, hooks, timings, transportsPerUser };
+    this.#context = {
+      network,
+      hooks,
+      timings,
+      maxCallSize: calls.maxSize,
+      consumersPerWorker: calls.consumersPerWorker,
+      transportsPerUser,
+    };
   }
 
   get size(): number {
@@ -61,7 +72,14 @@ export class RoomRegistry {
       return running;
     }
     const id = randomBytes(16).toString('base64url');
-    const room = new Room(id, router, organiserId, this.#context, policy, linkId);
+    const room = new Room(
+      id,
+      new RouterGroup(router, this.pool, this.#context.consumersPerWorker),
+      organiserId,
+      this.#context,
+      policy,
+      linkId,
+    );
     this.#rooms.set(id, room);
     if (linkId !== undefined) this.#linkRooms.set(linkId, room);
     room.once('close', () => {

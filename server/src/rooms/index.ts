@@ -3,6 +3,6 @@ export type { MediaNetwork, RoomHooks } from './RoomOptions.js';
 export { Peer } from './Peer.js';
 export type { Notify, PeerLink } from './Outbox.js';
 export { RoomRegistry } from './RoomRegistry.js';
-export { defaultRoomTimings, limits, peerRateKindOf, type RoomTimings } from './limits.js';
+export { defaultRoomTimings, limits, peerRateKindOf, requestCost, type RoomTimings } from './limits.js';
 export { Quota, TokenBucket } from './rateLimit.js';
 export { MediaRequestError } from './mediaErrors.js';

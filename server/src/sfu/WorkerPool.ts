@@ -1,11 +1,13 @@
 // One mediasoup worker (a C++ subprocess) per core. A worker that dies is
 // logged and replaced; the routers it hosted close with it and their owners
-// hear about it through the router's 'workerclose' event.
+// hear about it through the router's 'workerclose' event. New routers go to
+// the least-loaded worker (WorkerLoad).
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { createLogger } from '../logging/index.js';
 import { mediaCodecs } from './mediaCodecs.js';
+import { lighter, loadOf, trackLoad } from './WorkerLoad.js';
 
 const log = createLogger('sfu.WorkerPool');
 
@@ -18,7 +20,6 @@ export type WorkerPoolEvents = {
 
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #workers: types.Worker[] = [];
-  #next = 0;
   #closed = false;
 
   private constructor(private readonly size: number) {
@@ -41,12 +42,17 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#workers.map((worker) => worker.pid);
   }
 
-  /** A new router on the next live worker, round-robin. */
-  async createRouter(): Promise<types.Router> {
-    if (this.#workers.length === 0) throw new Error('no media worker is running');
-    const worker = this.#workers[this.#next++ % this.#workers.length];
+  /** A new router on the least-loaded live worker (a new call, or a call spreading out). */
+  async createRouter(options: { avoid?: ReadonlySet<types.Worker> } = {}): Promise<types.Router> {
+    const worker = this.leastLoaded(options.avoid);
     if (!worker) throw new Error('no media worker is running');
     return worker.createRouter({ mediaCodecs });
+  }
+
+  /** The live worker with the fewest consumers, not one of `avoid` unless there is no other. */
+  leastLoaded(avoid: ReadonlySet<types.Worker> = new Set()): types.Worker | undefined {
+    const candidates = this.#workers.filter((worker) => !avoid.has(worker));
+    return [...(candidates.length > 0 ? candidates : this.#workers)].sort((a, b) => lighter(loadOf(a), loadOf(b)))[0];
   }
 
   close(): void {
@@ -62,6 +68,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       return;
     }
     worker.on('died', () => this.#onDied(worker));
+    trackLoad(worker);
     this.#workers.push(worker);
   }
 

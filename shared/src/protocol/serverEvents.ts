@@ -1,6 +1,7 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
 import { LinkIdSchema } from '../links/api.js';
+import { relayLimits } from './clientRequests.js';
 import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './participants.js';
 
 export const serverEvents = {
@@ -35,8 +36,17 @@ export const serverEvents = {
   peerLeft: z.object({ peerId: z.uuid() }),
   /** Someone announced their E2EE keys for this call: once per participant, never changed afterwards. */
   e2eeAnnounced: E2eeAnnouncementSchema.extend({ peerId: z.uuid() }),
-  /** An opaque E2EE message from another participant. */
-  e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
+  /**
+   * Opaque E2EE messages from other participants, in the order they were
+   * sent: the server gathers the boxes for one receiver that arrive together
+   * (everyone hands out a new key at once) into one event.
+   */
+  e2eeRelayed: z.object({
+    boxes: z
+      .array(z.object({ from: z.uuid(), box: z.string().max(2048) }))
+      .min(1)
+      .max(relayLimits.boxesPerEvent),
+  }),
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;
