@@ -81,7 +81,26 @@ describe('the key agreement, for any interleaving of joins, leaves, mutes, dropp
           expect(call.undecryptable()).toEqual([]);
         },
       ),
-      { numRuns: 500 },
+      {
+        numRuns: 500,
+        examples: [
+          // Found by this test: a second leave while the first leaver's rotation waited for a dropped member's
+          // receipt restarted the deadline, so the first leaver's key stayed in use for twice the window.
+          [
+            [
+              { kind: 'join', listener: false },
+              { kind: 'drop', who: 0 },
+              { kind: 'join', listener: false },
+              { kind: 'wait', ms: 356 },
+              { kind: 'leave', who: 1 },
+              { kind: 'wait', ms: 891 },
+              { kind: 'join', listener: false },
+              { kind: 'leave', who: 0 },
+            ],
+            [356, 1, 96],
+          ],
+        ],
+      },
     );
   });
 });

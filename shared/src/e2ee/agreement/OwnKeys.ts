@@ -14,7 +14,10 @@
 //  - a leaver triggers a fresh random key for those who remain, used once
 //    they all acknowledge it (or after `switchTimeoutMs`); leaves within
 //    `leaveCoalesceMs` of the first share one rotation, and a leave before
-//    the switch discards the pending key (the leaver had it).
+//    the switch discards the pending key (the leaver had it) but not the
+//    first leaver's deadline: a key a leaver holds is never used past
+//    `leaveCoalesceMs + switchTimeoutMs` after they left, however many
+//    leave meanwhile.
 import type { Bytes } from '../../sframe/bytes.js';
 import type { KeyMessageBody } from '../keyMessages.js';
 import type { AgreementCrypto } from './AgreementCrypto.js';
@@ -59,6 +62,8 @@ export class OwnKeys {
   #current: OwnKey;
   #pending: Rotation | undefined;
   #rotateAt: number | undefined;
+  /** The latest our current key may still be used: set by the first leaver who holds it. */
+  #retireBy: number | undefined;
   #welcomeAt: number | undefined;
   readonly #newcomers = new Set<Member>();
   #lastEpoch = 0;
@@ -101,6 +106,7 @@ export class OwnKeys {
     if (!sending) return; // a pending rotation still switches; nothing new is handed out
     // Our key may be one a member who left since still holds: a fresh one, in use at once.
     this.#discardPending();
+    this.#retireBy = undefined;
     const key = this.#install(this.#nextEpoch(), this.crypto.randomKey());
     for (const member of this.port.keyed()) {
       member.firstEpoch ??= key.epoch;
@@ -121,7 +127,10 @@ export class OwnKeys {
     this.#newcomers.delete(member);
     if (member.firstEpoch === undefined) return; // never held a key of ours
     this.#discardPending(); // they had it: it must never be used
-    if (this.#sending) this.#rotateAt ??= this.port.now() + this.timing.leaveCoalesceMs;
+    if (!this.#sending) return;
+    const now = this.port.now();
+    this.#rotateAt ??= now + this.timing.leaveCoalesceMs;
+    this.#retireBy ??= now + this.timing.leaveCoalesceMs + this.timing.switchTimeoutMs;
   }
 
   /** A member gets nothing more from us (their keys changed): stop waiting for them. */
@@ -196,7 +205,8 @@ export class OwnKeys {
       epoch: this.#nextEpoch(),
       key: this.crypto.randomKey(),
       waiting: new Set(recipients.map((m) => m.peerId)),
-      deadline: this.port.now() + this.timing.switchTimeoutMs,
+      // A rotation that replaces one a leaver saw keeps the first one's deadline.
+      deadline: Math.min(this.port.now() + this.timing.switchTimeoutMs, this.#retireBy ?? Infinity),
     };
     this.#pending = rotation;
     this.#newcomers.clear(); // everyone keyed gets the rotation's key now
@@ -221,6 +231,7 @@ export class OwnKeys {
     const pending = this.#pending;
     if (!pending) return;
     this.#pending = undefined;
+    this.#retireBy = undefined; // a fresh key no leaver saw
     this.#install(pending.epoch, pending.key);
   }
 
