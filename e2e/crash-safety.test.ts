@@ -19,9 +19,9 @@ const engines: ['sqlite' | 'postgres'][] = withPostgres ? [['sqlite'], ['postgre
 
 /** Each request from an address of its own (the server trusts the test as a proxy): no throttle gets in the way. */
 let addresses = 0;
-const from = () => {
+const address = () => {
   const n = ++addresses;
-  return { 'X-Forwarded-For': `198.18.${(n >> 8) & 255}.${n & 255}` };
+  return `198.18.${(n >> 8) & 255}.${n & 255}`;
 };
 
 const send = (server: RunningServer, path: string, body: unknown, cookie?: string) =>
@@ -30,7 +30,7 @@ const send = (server: RunningServer, path: string, body: unknown, cookie?: strin
     headers: {
       'Content-Type': 'application/json',
       Origin: server.baseUrl,
-      ...from(),
+      'X-Forwarded-For': address(),
       ...(cookie ? { Cookie: cookie } : {}),
     },
     body: JSON.stringify(body),
@@ -60,7 +60,7 @@ describe.each(engines)('kill -9 during a burst of sign-ups and password changes,
     );
     const live = server;
     const changers: E2eUser[] = [];
-    for (let i = 0; i < 12; i++) changers.push(await registerViaApi(live.baseUrl, from()));
+    for (let i = 0; i < 12; i++) changers.push(await registerViaApi(live.baseUrl, address()));
 
     // The burst: sign-ups and password changes, eight at a time, until the kill.
     const signUps: E2eUser[] = [];
@@ -68,7 +68,7 @@ describe.each(engines)('kill -9 during a burst of sign-ups and password changes,
     let killed = false;
     // Acknowledged: its reply arrived before the kill (a reply handled after it is not counted, to be safe).
     const signUp = async () => {
-      const user = await registerViaApi(live.baseUrl, from()).catch(() => undefined); // cut off by the kill: in flight
+      const user = await registerViaApi(live.baseUrl, address()).catch(() => undefined); // cut off by the kill: in flight
       if (user && !killed) signUps.push(user);
     };
     const change = async (user: E2eUser, n: number) => {

@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamStatus } from '@parley/shared/e2ee';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
 import {
   decodingVideos,
@@ -21,19 +20,19 @@ import {
   securityCode,
   total,
 } from './support/call.js';
-import { ciphertextProblems, readableWithoutTheirKeys, forProbe } from './support/ciphertext.js';
-import { readTap, type TappedFrame } from './support/mediaTap.js';
+import { ciphertextProblems, readableWithoutTheirKeys } from './support/ciphertext.js';
+import {
+  keySwitchAfter,
+  probe,
+  receiveSnapshot,
+  receiving,
+  statuses,
+  undecryptableBetween,
+} from './support/e2eeChecks.js';
+import { readTap } from './support/mediaTap.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
 
-const statuses = (page: TestPage) => page.evaluate(() => window.parleyE2ee?.statuses() ?? []);
-const keyEvents = (page: TestPage) => page.evaluate(() => window.parleyE2ee?.keyEvents ?? []);
-const probe = (page: TestPage, frames: TappedFrame[]) =>
-  page.evaluateWith(
-    (batch) => window.parleyE2ee?.probe(batch) ?? Promise.resolve({ decrypted: -1, failed: -1 }),
-    forProbe(frames),
-  );
-const receiving = (all: StreamStatus[]) => all.filter((s) => s.direction === 'receive');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Measured figures, printed with the test run (the issue's closing note quotes them). */
 const report = (line: string) => process.stdout.write(`[e2ee] ${line}\n`);
@@ -135,13 +134,7 @@ describe('an end-to-end encrypted call', () => {
 
   it('moves everyone to new keys when someone is removed, and the removed person cannot decrypt anything after', async () => {
     // Per receiving stream of the two who stay (the removed person's streams end with them).
-    const snapshot = async () =>
-      new Map(
-        (await Promise.all([hana, fern].map(statuses))).flatMap((all, page) =>
-          receiving(all).map((s) => [`${page}:${s.streamId}`, s] as const),
-        ),
-      );
-    const before = await snapshot();
+    const before = await receiveSnapshot([hana, fern]);
     const removedAt = Date.now();
     await hostAction(hana, 'Remove Carl');
     const clicked = Date.now() - removedAt;
@@ -152,24 +145,10 @@ describe('an end-to-end encrypted call', () => {
     );
     await sleep(4000);
 
-    // Time from the removal to the new key in use, on both remaining sides.
-    const events = (await Promise.all([hana, fern].map(keyEvents))).flat().filter((e) => e.at > removedAt);
-    // Measured from the membership change as the remaining pages learn it (the
-    // test's click on a busy page can itself take seconds to reach the server).
-    const milestonesNow = await Promise.all(
-      [hana, fern].map((page) => page.evaluate(() => window.parleyE2ee?.milestones() ?? [])),
-    );
-    const learned = Math.min(
-      ...milestonesNow
-        .flat()
-        .filter((m) => m.what === 'member-left' && m.at > removedAt)
-        .map((m) => m.at),
-    );
-    const sendSwitch = events.filter((e) => e.direction === 'send').map((e) => Math.round(e.at - learned));
-    const receiveSwitch = events.filter((e) => e.direction === 'receive').map((e) => Math.round(e.at - learned));
-    const trace = milestonesNow.map((list) =>
-      list.filter((m) => m.at > removedAt).map((m) => `${m.what} +${m.at - Math.round(learned)} ms`),
-    );
+    // Time from the removal to the new key in use, on both remaining sides, measured from the
+    // membership change as the remaining pages learn it (the test's click on a busy page can
+    // itself take seconds to reach the server).
+    const { learned, sendSwitch, receiveSwitch, trace } = await keySwitchAfter([hana, fern], removedAt);
     report(`removal: the test's click took ${clicked} ms; key exchange on Hana, Fern: ${JSON.stringify(trace)}`);
     report(
       `new key in use after removal: sent ${JSON.stringify(sendSwitch)} ms, received ${JSON.stringify(receiveSwitch)} ms`,
@@ -179,13 +158,10 @@ describe('an end-to-end encrypted call', () => {
     expect(receiveSwitch.length).toBeGreaterThanOrEqual(2);
     expect(Math.max(...receiveSwitch)).toBeLessThanOrEqual(2000);
 
-    // No frame the remaining two should read went undecryptable through the joins and the removal.
-    const after = await snapshot();
-    const sinceRemoval = (field: 'failures' | 'withoutKey') =>
-      [...after].reduce((sum, [id, s]) => sum + s[field] - (before.get(id)?.[field] ?? 0), 0);
+    // No frame the remaining two should read went undecryptable through the removal.
+    const after = await receiveSnapshot([hana, fern]);
     const failures = [...after.values()].reduce((sum, s) => sum + s.failures, 0);
-    const failedSince = sinceRemoval('failures');
-    const withoutKey = sinceRemoval('withoutKey');
+    const { failed: failedSince, withoutKey } = undecryptableBetween(before, after);
     report(
       `undecryptable frames at remaining receivers: ${failures} failed over the whole call (${failedSince} since the removal), ${withoutKey} without key since the removal`,
     );

@@ -66,7 +66,7 @@ it('load: 500 clients in 100 calls, churning', async () => {
     8, // the server lets 16 sign-ups wait for their hash, and turns more away as busy
     async (i) => {
       const forwardedFor = `198.18.${(i >> 8) & 255}.${i & 255}`; // 198.18.0.0/15: benchmark addresses (RFC 2544)
-      const { cookie } = await registerViaApi(live.baseUrl, { 'X-Forwarded-For': forwardedFor });
+      const { cookie } = await registerViaApi(live.baseUrl, forwardedFor);
       clients[i] = new LoadClient(live.baseUrl, cookie, latencies);
     },
   );

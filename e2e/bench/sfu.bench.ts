@@ -6,7 +6,10 @@
 // growing number of consumers (PlainTransports into a counting UDP sink).
 // At each step both payloads are measured one after the other (A B, then
 // B A at the next step), so machine drift cancels. It stops at packet loss, CPU saturation or the cap.
-// Settings: BENCH_MAX_CONSUMERS (1000), BENCH_SECONDS per step and payload (4).
+// Then the multi-worker run (sfu/spread.ts): one call's consumers placed as
+// Parley places them (RouterGroup), with 1 and with 2 workers.
+// Settings: BENCH_MAX_CONSUMERS (1000), BENCH_SECONDS per step and payload (4),
+// BENCH_WORKERS (1,2), BENCH_MAX_SPREAD (1700: consumers in the multi-worker run).
 import { createSocket } from 'node:dgram';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -19,6 +22,8 @@ import { round } from './report/stats.js';
 import { progress, writeReport } from './report/writeReport.js';
 import { captureFrames } from './sfu/captureFrames.js';
 import { RtpSender } from './sfu/rtpSender.js';
+import { measureSpread, type SpreadStep } from './sfu/spread.js';
+import { defaultConsumersPerWorker } from '../../server/src/sfu/index.js';
 
 const parameters = {
   steps: [1, 10, 25, 50, 100, 200, 300, 400, 500, 700, 1000].filter(
@@ -29,6 +34,13 @@ const parameters = {
   cpuLimitPercent: 90,
   videoFps: 30,
   audioFps: 50,
+  spread: {
+    workers: (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number),
+    steps: [100, 300, 500, 700, 900, 1100, 1300, 1500, 1700].filter(
+      (n) => n <= Number(process.env.BENCH_MAX_SPREAD ?? 1700),
+    ),
+    consumersPerWorker: defaultConsumersPerWorker,
+  },
 };
 
 type Payload = 'codec frames' | 'SFrame ciphertext';
@@ -188,6 +200,28 @@ it('measures worker CPU per forwarded stream and consumers per worker, codec fra
     sustained = consumers;
   }
   for (const pipe of Object.values(pipes)) pipe.close();
+  worker?.close();
+  worker = undefined;
+
+  const spread: { workers: number; steps: SpreadStep[]; sustained: number }[] = [];
+  for (const workers of parameters.spread.workers) {
+    progress('sfu', `one call over ${workers} worker(s), SFrame ciphertext, consumers placed by RouterGroup…`);
+    const run = await measureSpread({
+      workers,
+      steps: parameters.spread.steps,
+      frames: payloads['SFrame ciphertext'],
+      secondsPerStep: parameters.secondsPerStep,
+      consumersPerWorker: parameters.spread.consumersPerWorker,
+      lossLimitPercent: parameters.lossLimitPercent,
+      cpuLimitPercent: parameters.cpuLimitPercent,
+      onStep: (step) =>
+        progress(
+          'sfu',
+          `${workers} worker(s), ${step.consumers} consumers on ${step.routers} router(s): worker CPU ${step.workerCpuPercent.join(' / ')} %, loss ${step.lossPercent} %`,
+        ),
+    });
+    spread.push({ workers, ...run });
+  }
 
   const ofPayload = (payload: Payload) => results.filter((r) => r.payload === payload);
   const steps = [...new Set(results.map((r) => r.consumers))];
@@ -203,6 +237,10 @@ it('measures worker CPU per forwarded stream and consumers per worker, codec fra
     `one mediasoup worker sustained ${sustained} consumers (each one video + one audio stream) with < ${parameters.lossLimitPercent} % loss and < ${parameters.cpuLimitPercent} % CPU${sustained === parameters.steps.at(-1) ? ' (the cap of this run, not a limit found)' : ''}`,
     `worker CPU per forwarded packet, median over steps ≥ 10 consumers: ${perPacket('codec frames')} µs with codec frames, ${perPacket('SFrame ciphertext')} µs with SFrame ciphertext (ratio ${ratio})`,
     `the sender, the sink and the worker share this machine's ${environment().machine.cores} cores: loss can come from the sink before the worker`,
+    ...spread.map(
+      (run) =>
+        `one call over ${run.workers} worker(s) (receivers spread past ${parameters.spread.consumersPerWorker} consumers per worker): sustained ${run.sustained} consumers${run.sustained === parameters.spread.steps.at(-1) ? ' (the cap of this run)' : ''}`,
+    ),
   ];
   writeReport({
     name: 'sfu',
@@ -210,6 +248,20 @@ it('measures worker CPU per forwarded stream and consumers per worker, codec fra
     parameters,
     environment: environment({ capturedFrom: captured.browser }),
     tables: [
+      {
+        title: 'one call over several workers (SFrame ciphertext)',
+        columns: ['workers', 'consumers', 'routers', 'CPU % per worker', 'loss %', 'forwarded pkt/s'],
+        rows: spread.flatMap((run) =>
+          run.steps.map((step) => [
+            run.workers,
+            step.consumers,
+            step.routers,
+            step.workerCpuPercent.join(' / '),
+            step.lossPercent,
+            step.forwardedPacketsPerSecond,
+          ]),
+        ),
+      },
       {
         title: 'per step',
         columns: [
@@ -235,6 +287,15 @@ it('measures worker CPU per forwarded stream and consumers per worker, codec fra
       },
     ],
     charts: [
+      ...spread.map((run) => ({
+        title: `one call over ${run.workers} worker(s): CPU of each worker by number of consumers`,
+        unit: '% of one core',
+        labels: run.steps.map((step) => String(step.consumers)),
+        series: Array.from({ length: run.workers }, (_, w) => ({
+          name: `worker ${w + 1}`,
+          values: run.steps.map((step) => step.workerCpuPercent[w] ?? NaN),
+        })),
+      })),
       {
         title: 'mediasoup worker CPU by number of consumers',
         unit: '% of one core',
@@ -245,7 +306,7 @@ it('measures worker CPU per forwarded stream and consumers per worker, codec fra
         })),
       },
     ],
-    data: { results, sustained },
+    data: { results, sustained, spread },
   });
   expect(results.length).toBeGreaterThan(0);
 }, 600_000);

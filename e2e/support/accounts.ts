@@ -6,12 +6,7 @@ export type E2eUser = { username: string; password: string; cookie: string };
 
 let counter = 0;
 
-async function post(
-  baseUrl: string,
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Response> {
+async function post(baseUrl: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: baseUrl, ...headers },
@@ -22,12 +17,15 @@ async function post(
 }
 
 /**
- * A new account through the API. `headers`: what a proxy in front of the
- * server adds (X-Forwarded-For), so many sign-ups need not share one address.
+ * A new account. `forwardedFor` poses as a proxy passing on a client's
+ * address: a server that trusts the caller as a proxy (PARLEY_TRUSTED_PROXIES)
+ * then counts each such sign-up against that address, so a benchmark can
+ * make hundreds of accounts without meeting the per-address sign-up throttle.
  */
-export async function registerViaApi(baseUrl: string, headers: Record<string, string> = {}): Promise<E2eUser> {
+export async function registerViaApi(baseUrl: string, forwardedFor?: string): Promise<E2eUser> {
   const username = `caller${process.pid}n${++counter}`;
   const password = 'violet tractor whispers under marmalade';
+  const headers: Record<string, string> = forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {};
   const registered = (await (await post(baseUrl, '/api/register', { username, password }, headers)).json()) as {
     enrolmentId: string;
     totpSecret: string;

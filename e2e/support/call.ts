@@ -19,6 +19,8 @@ export async function joinCall(
     e2ee?: 'off' | 'pass-through';
     /** Plays a modified client that keeps every key it was given after the call (test build switch). */
     keepKeysAfterCall?: boolean;
+    /** Captures the camera this small and slow, e.g. '160x90@10' (test build switch): many browsers on two cores. */
+    cameraSize?: string;
   } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
@@ -28,6 +30,8 @@ export async function joinCall(
   if (testing) await page.evaluateWith((mode) => localStorage.setItem('parley.testing.e2ee', mode), testing);
   if (options.keepKeysAfterCall)
     await page.evaluate(() => localStorage.setItem('parley.testing.keepKeysAfterCall', 'yes'));
+  if (options.cameraSize)
+    await page.evaluateWith((size) => localStorage.setItem('parley.testing.camera', size), options.cameraSize);
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;
@@ -79,14 +83,14 @@ export function pageText(page: TestPage): Promise<string> {
   return page.evaluate(() => document.body.innerText);
 }
 
-/** Waits until the page shows `text`; fails, with what the page shows instead, when it does not in time. */
+/**
+ * Waits until the page shows `text` (in any letter case: styles may capitalise headings); fails, with what the
+ * page shows instead, when it does not in time.
+ */
 export async function expectText(page: TestPage, text: string, timeoutMs = 20_000): Promise<string> {
-  const shown = await waitFor(
-    () => pageText(page),
-    (now) => now.includes(text),
-    timeoutMs,
-  );
-  if (!shown.includes(text))
+  const shows = (now: string) => now.toLowerCase().includes(text.toLowerCase());
+  const shown = await waitFor(() => pageText(page), shows, timeoutMs);
+  if (!shows(shown))
     throw new Error(`${page.browserName} did not show "${text}" within ${timeoutMs} ms; it shows:\n${shown}`);
   return shown;
 }

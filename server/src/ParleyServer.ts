@@ -90,6 +90,7 @@ export class ParleyServer {
           noHostGraceMs: config.sensitiveCalls.noHostSeconds * 1000,
           ...options.roomTimings,
         },
+        config.calls,
       );
       const http = createHttpServer(
         config.clientDir,

@@ -82,15 +82,16 @@ describe('E2EE relay', () => {
       const fromIndex = i % senders.length;
       const sender = senders[fromIndex] ?? host;
       const box = `box${i}`;
-      expect(await request(sender, 'relayE2ee', { to: member.peerId, box })).toMatchObject({ ok: true });
+      expect(await request(sender, 'relayE2ee', { boxes: [{ to: member.peerId, box }] })).toMatchObject({ ok: true });
       sent.push({ fromIndex, box });
     }
     const back = await call.connectAs(member.user.cookie);
     // One log of what arrives, in arrival order: the reply first, so the
     // client knows the participants before their boxes.
     const arrivals: unknown[] = [];
-    (back as unknown as { on: (e: string, l: (p: unknown) => void) => void }).on('e2eeRelayed', (box) =>
-      arrivals.push(box),
+    (back as unknown as { on: (e: string, l: (p: { boxes: unknown[] }) => void) => void }).on(
+      'e2eeRelayed',
+      ({ boxes }) => arrivals.push(...boxes),
     );
     const resumed = await new Promise<Reply>((resolve) => {
       const emit = back.emit.bind(back) as (event: string, payload: unknown, ack: (reply: Reply) => void) => void;

@@ -127,14 +127,38 @@ describe('limits', () => {
     const member = await call.admitted(roomId, host);
     const delivered = call.collect(member.guest, 'e2eeRelayed');
     const { replies, elapsedMs } = await burst(150, (i) =>
-      request(host, 'relayE2ee', { to: member.peerId, box: `box${i}` }),
+      request(host, 'relayE2ee', { boxes: [{ to: member.peerId, box: `box${i}` }] }),
     );
     const passed = replies.filter((reply) => reply.ok).length;
     expectBucket(passed, peerRates.relay.rate(1), elapsedMs);
     expect(refused(replies)).toHaveLength(150 - passed);
     expect(refused(replies)[0]?.error?.message).toMatch(/too many E2EE messages/);
     await sleep(200);
-    expect(delivered).toHaveLength(passed);
+    expect(delivered.flatMap((event) => (event as { boxes: unknown[] }).boxes)).toHaveLength(passed);
+  });
+
+  it('charges a batch of boxes per box, and refuses a batch the bucket cannot pay for whole', async () => {
+    const { host, roomId } = await call.hostRoom();
+    const member = await call.admitted(roomId, host);
+    const delivered = call.collect(member.guest, 'e2eeRelayed');
+    const capacity = peerRates.relay.rate(1).capacity;
+    const batch = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({ to: member.peerId, box: `${tag}${i}` }));
+    expect(await request(host, 'relayE2ee', { boxes: batch(capacity - 10, 'a') })).toMatchObject({
+      ok: true,
+      data: { undelivered: [] },
+    });
+    // 20 more do not fit into the 10 left: none of them is relayed.
+    const over = await request(host, 'relayE2ee', { boxes: batch(20, 'b') });
+    expect(over.error?.code).toBe('limit_reached');
+    await sleep(200);
+    expect(delivered.flatMap((event) => (event as { boxes: unknown[] }).boxes)).toHaveLength(capacity - 10);
+    // A box for someone not in the call (or for oneself) comes back undelivered; the others go.
+    const stranger = uuid(7);
+    const mixed = await request(host, 'relayE2ee', {
+      boxes: [{ to: stranger, box: 'c0' }, ...batch(1, 'c')],
+    });
+    expect(mixed).toMatchObject({ ok: true, data: { undelivered: [stranger] } });
   });
 
   it('caps transports per peer and per user before asking the media worker', async () => {
@@ -166,15 +190,15 @@ describe('limits', () => {
         kind: 'consumerControl',
         send: (i: number) => request(host, 'setPreferredLayers', { consumerId: uuid(i), spatialLayer: 0 }),
       },
-      // The host has admitted the member already: one host action used.
-      { kind: 'hostAction', used: 1, send: (i: number) => request(host, 'lockRoom', { locked: i % 2 === 0 }) },
+      // Admitting the member cost no host action: admissions are bounded by knocks.
+      { kind: 'hostAction', send: (i: number) => request(host, 'lockRoom', { locked: i % 2 === 0 }) },
     ] as const;
-    for (const { kind, send, ...rest } of cases) {
+    for (const { kind, send } of cases) {
       const rate = peerRates[kind].rate(1);
       const { replies, elapsedMs } = await burst(rate.capacity + 30, send);
       // Refused or not, each request was charged before anything was looked up.
       const charged = replies.filter((reply) => reply.error?.code !== 'limit_reached').length;
-      expectBucket(charged, rate, elapsedMs, 'used' in rest ? rest.used : 0);
+      expectBucket(charged, rate, elapsedMs);
       expect(refused(replies)[0]?.error?.message).toMatch(new RegExp(`too many ${peerRates[kind].what}`));
     }
   });

@@ -69,6 +69,7 @@ export class CallSession {
       transports.send,
       () => this.#refresh(),
       (sender, kind) => encryption.protectSender(sender, kind),
+      (sending) => encryption.keys?.handle({ type: 'sending', sending }),
     );
     this.#remote = new RemoteMedia(
       signaling,
@@ -380,8 +381,10 @@ export class CallSession {
       signaling.on('e2eeAnnounced', ({ peerId, ...announcement }) =>
         held((s) => s.encryption.keys?.announced(peerId, announcement)),
       ),
-      signaling.on('e2eeRelayed', ({ from, box }) =>
-        held((s) => s.encryption.keys?.handle({ type: 'boxReceived', from, box })),
+      signaling.on('e2eeRelayed', ({ boxes }) =>
+        held((s) => {
+          for (const { from, box } of boxes) s.encryption.keys?.handle({ type: 'boxReceived', from, box });
+        }),
       ),
       signaling.on('roomLocked', ({ locked }) => held((s) => s.#update({ locked }))),
       signaling.on('activeSpeaker', ({ peerId }) => held((s) => s.#update({ activeSpeaker: peerId }))),

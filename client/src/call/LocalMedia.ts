@@ -1,7 +1,9 @@
 // What we send: microphone, camera (simulcast, three layers) and screen, each
 // a mediasoup producer. Mute pauses the microphone (here and on the server);
 // camera off also releases the camera (its light goes out) and camera on
-// takes it again; the devices can be switched during the call.
+// takes it again; the devices can be switched during the call. Whether we
+// send anything at all is told to the key agreement before the first frame
+// goes out and after the last: only a sender hands out a key.
 import type { types } from 'mediasoup-client';
 import type { MediaSource, OutboundStat } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
@@ -30,6 +32,8 @@ export type LocalState = {
 export class LocalMedia {
   readonly #producers = new Map<MediaSource, types.Producer>();
   #mutedByHost = false;
+  /** What the key agreement was last told: some producer is live (not paused). */
+  #sending = false;
   #devices: DeviceChoice = {};
   #state: LocalState;
   #transport: types.Transport;
@@ -40,6 +44,8 @@ export class LocalMedia {
     private readonly onChange: () => void,
     /** Attaches end-to-end encryption to a sender before it carries a frame. */
     private readonly protect: (sender: RTCRtpSender, kind: 'audio' | 'video') => void,
+    /** We start sending (before the first frame) or stopped (after the last). */
+    private readonly onSending: (sending: boolean) => void,
   ) {
     this.#transport = transport;
     this.#state = this.#snapshot();
@@ -57,7 +63,9 @@ export class LocalMedia {
 
   /** Starts sending `track`; `paused` sends nothing until resumed (joining muted). */
   async publish(track: MediaStreamTrack, source: MediaSource, paused = false): Promise<void> {
-    track.enabled = true; // muting is the producer's job from here on
+    // A disabled track makes the producer start paused (silence or black until resumed).
+    track.enabled = !paused;
+    if (!paused) this.#willSend();
     const producer = await this.#transport.produce({
       track,
       appData: { source },
@@ -70,6 +78,7 @@ export class LocalMedia {
     producer.on('trackended', () => void (source === 'screen' ? this.stop('screen') : this.#changed()));
     if (paused) await this.#pause(producer);
     this.#changed();
+    this.#mayHaveStopped();
   }
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
@@ -122,6 +131,7 @@ export class LocalMedia {
     producer.pause();
     this.#mutedByHost = true;
     this.#changed();
+    this.#mayHaveStopped();
   }
 
   async startScreenShare(): Promise<void> {
@@ -150,6 +160,7 @@ export class LocalMedia {
     producer.close();
     producer.track?.stop();
     this.#changed();
+    this.#mayHaveStopped();
     await this.signaling.request('closeProducer', { producerId: producer.id });
   }
 
@@ -211,13 +222,28 @@ export class LocalMedia {
   async #pause(producer: types.Producer): Promise<void> {
     producer.pause();
     this.#changed();
+    this.#mayHaveStopped();
     await this.signaling.request('pauseProducer', { producerId: producer.id });
   }
 
   async #resume(producer: types.Producer): Promise<void> {
+    this.#willSend();
     producer.resume();
     this.#changed();
     await this.signaling.request('resumeProducer', { producerId: producer.id });
+  }
+
+  /** Before a frame goes out: the key agreement hands out a fresh key first if we sent nothing until now. */
+  #willSend(): void {
+    if (this.#sending) return;
+    this.#sending = true;
+    this.onSending(true);
+  }
+
+  #mayHaveStopped(): void {
+    if (!this.#sending || [...this.#producers.values()].some((p) => !p.paused && !p.closed)) return;
+    this.#sending = false;
+    this.onSending(false);
   }
 
   #snapshot(): LocalState {

@@ -159,7 +159,7 @@ export class CallEncryption {
             ? 'keys-changed'
             : failing(member.peerId)
               ? 'failing'
-              : lockOf(streams, member.receiving),
+              : lockOf(streams, member.status === 'keyed'),
       };
     }
     const sends = statuses.filter((s) => s.direction === 'send');
@@ -181,9 +181,12 @@ export class CallEncryption {
 /** How long a decryption failure keeps a participant's lock showing "cannot decrypt". */
 const failureShownMs = 3000;
 
-/** Encrypted when every stream of theirs decrypts (or, sending nothing, when we hold their key). */
-function lockOf(streams: StreamStatus[], haveTheirKey: boolean): StreamLock {
-  if (streams.length === 0) return haveTheirKey ? 'encrypted' : 'waiting';
+/**
+ * Encrypted when every stream of theirs decrypts (or, sending nothing, when
+ * their keys are accepted: a listener hands out no key until it sends).
+ */
+function lockOf(streams: StreamStatus[], keyed: boolean): StreamLock {
+  if (streams.length === 0) return keyed ? 'encrypted' : 'waiting';
   return streams.every((s) => s.state === 'decrypting') ? 'encrypted' : 'waiting';
 }
 

@@ -10,6 +10,7 @@ import {
   createAgreementCrypto,
   KeyAgreement,
   pairwiseEmoji,
+  relayBatches,
   type AgreementAction,
   type AgreementAlert,
   type AgreementInput,
@@ -38,6 +39,7 @@ export class CallKeys {
   readonly #trust = new Map<string, { identityKey: Uint8Array; trust: KeyTrust; verified: boolean }>();
   readonly #alerts: KeyAlert[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #outgoing: AgreementAction[] = [];
   #securityCode = '';
   #closed = false;
   /** Boxes the server did not take (the socket was down): the agreement recovers through key requests. */
@@ -166,10 +168,7 @@ export class CallKeys {
     for (const action of actions) {
       switch (action.type) {
         case 'send':
-          this.signaling.request('relayE2ee', { to: action.to, box: action.box }).catch(() => {
-            // Counted; the receiver notices the missing key and asks for it again.
-            this.relayFailures++;
-          });
+          this.#relay(action);
           break;
         case 'setSendKey':
           performance.mark('parley.e2ee.send-key', { detail: { epoch: action.epoch } });
@@ -198,6 +197,22 @@ export class CallKeys {
       }
     }
     this.#schedule();
+  }
+
+  /**
+   * Boxes go out together, in as few requests as the relay's limits allow:
+   * those of one event, and those of events handled in the same task (a
+   * receipt for each of many keys that arrived at once).
+   */
+  #relay(send: AgreementAction): void {
+    if (this.#outgoing.push(send) > 1) return;
+    queueMicrotask(() => {
+      for (const boxes of relayBatches(this.#outgoing.splice(0)))
+        this.signaling.request('relayE2ee', { boxes }).catch(() => {
+          // Counted; the receiver notices the missing key and asks for it again.
+          this.relayFailures += boxes.length;
+        });
+    });
   }
 
   #schedule(): void {

@@ -5,6 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from './environment.js';
+import { renderLineChart, type LineChart } from './lineChart.js';
+
+export type { LineChart } from './lineChart.js';
 
 export type Table = { title: string; columns: string[]; rows: (string | number)[][] };
 
@@ -18,6 +21,8 @@ export type Report = {
   environment: Environment;
   tables: Table[];
   charts: Chart[];
+  /** Line charts (y against x), drawn before the bar charts. */
+  lines?: LineChart[];
   /** The raw measurements, for anyone who wants to redo the analysis. */
   data: unknown;
 };
@@ -92,6 +97,7 @@ function renderHtml(report: Report): string {
 </head><body>
 <h1>Parley ${escape(report.name)}</h1>
 <ul>${report.summary.map((line) => `<li>${escape(line)}</li>`).join('')}</ul>
+${(report.lines ?? []).map(renderLineChart).join('\n')}
 ${report.charts.map(renderChart).join('\n')}
 ${report.tables.map(renderTable).join('\n')}
 <h2>Run</h2><pre>${escape(JSON.stringify({ environment: report.environment, parameters: report.parameters }, null, 2))}</pre>

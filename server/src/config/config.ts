@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { clientVersion, compareVersions, VersionSchemaSource } from '@parley/shared';
 import { isProxyEntry } from '../http/clientAddress.js';
 import { LogLevelSchema } from '../logging/index.js';
+import { limits } from '../rooms/limits.js';
+import { defaultConsumersPerWorker } from '../sfu/RouterGroup.js';
 
 const defaultClientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
@@ -27,6 +29,14 @@ const EnvSchema = z
     PARLEY_CLIENT_DIR: z.string().min(1).default(defaultClientDir),
     PARLEY_LOG_LEVEL: LogLevelSchema.default('info'),
     PARLEY_MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, cpus().length)),
+    /**
+     * People in one call (admitted and waiting). Every change of a call's
+     * membership costs every sender a key box per member: raise it on a
+     * machine that has measured it (docs/benchmarks.md, bench:keys).
+     */
+    PARLEY_MAX_CALL_SIZE: z.coerce.number().int().min(2).max(1000).default(limits.peersPerRoom),
+    /** Consumers a media worker carries before a call spreads onto another worker (mediasoup advises ~500). */
+    PARLEY_CONSUMERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(defaultConsumersPerWorker),
     PARLEY_RTC_LISTEN_IP: ipAddress.default('127.0.0.1'),
     /** The address browsers are told to send media to (public IP or DNS name behind NAT). */
     PARLEY_RTC_ANNOUNCED_ADDRESS: z.string().min(1).max(253).optional(),
@@ -106,6 +116,7 @@ export type Config = {
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
+  calls: { maxSize: number; consumersPerWorker: number };
   media: {
     workers: number;
     listenIp: string;
@@ -149,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
       absoluteSeconds: e.PARLEY_SESSION_MAX_DAYS * 86400,
     },
+    calls: { maxSize: e.PARLEY_MAX_CALL_SIZE, consumersPerWorker: e.PARLEY_CONSUMERS_PER_WORKER },
     media: {
       workers: e.PARLEY_MEDIA_WORKERS,
       listenIp: e.PARLEY_RTC_LISTEN_IP,

@@ -3,7 +3,6 @@
 // cannot open a box; what the server must still get right is who a message
 // comes from (the session, never the client) and who it goes to.
 import type { RequestOf, ResponseOf } from '@parley/shared';
-import { NotFoundError } from '../errors.js';
 import type { Peer } from './Peer.js';
 import type { RoomHooks } from './RoomOptions.js';
 import type { Roster } from './Roster.js';
@@ -37,12 +36,20 @@ export class E2eeRelay {
     return {};
   }
 
-  /** An opaque box for one participant (sender keys, receipts): the server cannot open it. */
+  /**
+   * Opaque boxes, each for one participant (sender keys, receipts): the
+   * server cannot open them. A box for someone not in the call (they left
+   * meanwhile), or for the sender itself, is not delivered and is named in
+   * the reply.
+   */
   relay(peer: Peer, request: RequestOf<'relayE2ee'>): ResponseOf<'relayE2ee'> {
     this.roster.assertAdmitted(peer);
-    const target = this.roster.admitted.get(request.to);
-    if (!target || target === peer) throw new NotFoundError('participant');
-    target.notify('e2eeRelayed', { from: peer.id, box: request.box });
-    return {};
+    const undelivered: string[] = [];
+    for (const { to, box } of request.boxes) {
+      const target = this.roster.admitted.get(to);
+      if (!target || target === peer) undelivered.push(to);
+      else target.notify('e2eeRelayed', { boxes: [{ from: peer.id, box }] });
+    }
+    return { undelivered };
   }
 }

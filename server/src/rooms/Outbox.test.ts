@@ -14,7 +14,7 @@ function link() {
   return { value, seen, detached: () => detached };
 }
 
-const box = (n: number) => ({ from: '00000000-0000-4000-8000-000000000001', box: `b${n}` });
+const box = (n: number) => ({ boxes: [{ from: '00000000-0000-4000-8000-000000000001', box: `b${n}` }] });
 const producerId = '00000000-0000-4000-8000-000000000002';
 
 describe('Outbox', () => {

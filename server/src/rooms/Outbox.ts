@@ -44,6 +44,7 @@ export class Outbox {
     const state = this.#state;
     if (state.kind === 'attached') return state.link.notify(event, payload);
     // Anything else the away peer misses is part of the state its resume reply carries.
+    // (Boxes are kept one event each, so the bound counts boxes.)
     if (state.kind === 'away' && !keptWhileAway.has(event)) return;
     this.#queue.push({ event, deliver: (notify) => notify(event, payload) });
     if (this.#queue.length > limits.outboxPerPeer) {

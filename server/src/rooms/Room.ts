@@ -1,11 +1,11 @@
-// A call: one mediasoup router and the peers in it. Rooms live in memory only
-// and close when the last peer leaves; nothing about a call is written down.
+// A call: its mediasoup routers (RouterGroup) and the peers in it. Rooms live
+// in memory only and close when the last peer leaves; nothing about a call is
+// written down.
 // This file is the call's lifecycle (join, leave, drop and resume, close);
 // host controls, media and the E2EE relay are their own modules, all reading
 // one roster.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { types } from 'mediasoup';
 import {
   RtpCapabilitiesSchema,
   type Admission,
@@ -15,11 +15,12 @@ import {
   type ResponseOf,
 } from '@parley/shared';
 import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
+import type { RouterGroup } from '../sfu/RouterGroup.js';
 import { describeProducers } from './describe.js';
 import { CallRules } from './CallRules.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
-import { limits, peerRates, type PeerRateKind } from './limits.js';
+import { peerRates, type PeerRateKind } from './limits.js';
 import { MediaRecovery } from './MediaRecovery.js';
 import { ticketRefreshMs, type RejoinGrant } from './RejoinTickets.js';
 import type { PeerLink } from './Outbox.js';
@@ -50,21 +51,24 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
 
   constructor(
     readonly id: string,
-    router: types.Router,
+    routers: RouterGroup,
     organiserId: string,
     private readonly context: RoomContext,
-    policy: CallPolicy = { profile: 'standard', maxParticipants: limits.peersPerRoom },
+    policy: CallPolicy = { profile: 'standard', maxParticipants: context.maxCallSize },
     /** The meeting link this call was started from, if any. */
     readonly linkId?: string,
   ) {
     super();
     this.roster = new Roster(organiserId);
-    this.rules = new CallRules(policy, this, context.timings);
-    this.#media = new RoomMedia(router, this.roster, context);
+    // A standard call holds as many as the operator allows (PARLEY_MAX_CALL_SIZE); a sensitive one its own limit, never more.
+    const maxParticipants =
+      policy.profile === 'sensitive' ? Math.min(policy.maxParticipants, context.maxCallSize) : context.maxCallSize;
+    this.rules = new CallRules({ ...policy, maxParticipants }, this, context.timings);
+    this.#media = new RoomMedia(routers, this.roster, context);
     this.host = new HostControls(this);
     this.e2ee = new E2eeRelay(this.roster, context.hooks);
-    this.#recovery = new MediaRecovery(this, context.newRouter);
-    this.#recovery.watch(router);
+    this.#recovery = new MediaRecovery(this, context.newRouters);
+    this.#recovery.watch(routers);
     this.#unusedTimer = setTimeout(() => this.close(), context.timings.unusedRoomMs);
     this.#unusedTimer.unref();
     // Tickets expire: everyone in the call gets a fresh one now and then.
@@ -101,12 +105,14 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   }
 
   /**
-   * The media worker died and `router` is on a live one: every peer's media
-   * objects are gone; tell each to set up again. A peer away meanwhile hears
+   * A media worker of the call died and `routers` start on a live one: every
+   * peer's media objects are gone (those on other workers are closed with
+   * the old routers); tell each to set up again. A peer away meanwhile hears
    * of it when it resumes (`attached`).
    */
-  moveMedia(router: types.Router): void {
-    this.#media = new RoomMedia(router, this.roster, this.context);
+  moveMedia(routers: RouterGroup): void {
+    this.#media.close();
+    this.#media = new RoomMedia(routers, this.roster, this.context);
     for (const peer of this.roster.admitted.values()) {
       peer.mediaLost();
       this.#tellMediaRestarted(peer);
@@ -132,8 +138,8 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   /** Hosts come straight in; everyone else knocks (HostControls decides whether they may wait in the lobby). */
   join(peer: Peer, rejoin?: RejoinGrant): ResponseOf<'join'> {
     if (this.#closed) throw new NotFoundError('room');
-    if (this.roster.size >= limits.peersPerRoom) {
-      throw new LimitError('participants per room', limits.peersPerRoom);
+    if (this.roster.size >= this.context.maxCallSize) {
+      throw new LimitError('participants per room', this.context.maxCallSize);
     }
     this.rules.assertRoomFor();
     // Back after a server restart: a host let them in already, and a host is a host again.
@@ -149,10 +155,10 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
    * anything, refused or not: a flood costs the flooder. Some rates grow with
    * the call, since legitimate key traffic does.
    */
-  charge(peer: Peer, kind: PeerRateKind): void {
+  charge(peer: Peer, kind: PeerRateKind, cost = 1): void {
     const { what, rate } = peerRates[kind];
     const current = rate(Math.max(1, this.#recentSize() - 1));
-    if (!peer.rates.tryTake(kind, current)) throw new RateLimitError(what, current);
+    if (!peer.rates.tryTake(kind, current, cost)) throw new RateLimitError(what, current);
   }
 
   /**

@@ -1,8 +1,10 @@
-// A room's media: its mediasoup router, and the requests with which admitted
-// peers send and receive through it. Every object is looked up through the
+// A room's media: its mediasoup routers (RouterGroup: one, or several when
+// the call outgrows a worker), and the requests with which admitted peers
+// send and receive through them. Every object is looked up through the
 // requesting peer's own maps, so nobody can touch another peer's transports.
 import type { types } from 'mediasoup';
 import { RtpParametersSchema, type RequestOf, type ResponseOf } from '@parley/shared';
+import type { RouterGroup } from '../sfu/RouterGroup.js';
 import { ClientError, NotFoundError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import type { Peer, ProducerAppData } from './Peer.js';
@@ -19,10 +21,11 @@ export class RoomMedia {
   #activeSpeaker: string | undefined;
 
   constructor(
-    readonly router: types.Router,
+    readonly routers: RouterGroup,
     private readonly roster: Roster,
     private readonly context: RoomContext,
   ) {
+    const router = routers.main;
     this.#speakerObserver = router.createActiveSpeakerObserver({ interval: 300 }).then(
       (observer) => {
         observer.on('dominantspeaker', ({ producer }) => {
@@ -40,27 +43,36 @@ export class RoomMedia {
     );
   }
 
+  /** The router everyone sends to (and most receive from). */
+  get router(): types.Router {
+    return this.routers.main;
+  }
+
   /** The dominant speaker, if still in the call. */
   get activeSpeaker(): string | undefined {
     return this.#activeSpeaker && this.roster.admitted.has(this.#activeSpeaker) ? this.#activeSpeaker : undefined;
   }
 
-  async createTransport(peer: Peer): Promise<ResponseOf<'createTransport'>> {
+  /** Sending goes to the main router; receiving to whichever router of the call has room (RouterGroup). */
+  async createTransport(peer: Peer, request: RequestOf<'createTransport'>): Promise<ResponseOf<'createTransport'>> {
     this.roster.assertAdmitted(peer);
     const { network, transportsPerUser } = this.context;
     const portRange = { min: network.minPort, max: network.maxPort };
     const listen = { ip: network.listenIp, announcedAddress: network.announcedAddress, portRange };
     const transport = await peer.createTransport(
-      () =>
-        media('create a transport', () =>
-          this.router.createWebRtcTransport({
+      async () => {
+        const router = request.direction === 'recv' ? await this.routers.forReceiving() : this.router;
+        return media('create a transport', () =>
+          router.createWebRtcTransport({
             listenInfos: [
               { protocol: 'udp', ...listen },
               { protocol: 'tcp', ...listen },
             ],
             preferUdp: true,
+            appData: { routerId: router.id },
           }),
-        ),
+        );
+      },
       () => transportsPerUser.reserve(peer.userId),
     );
     return {
@@ -102,7 +114,9 @@ export class RoomMedia {
     const producer = this.#findProducer(request.producerId);
     if (producer.appData.peerId === peer.id)
       throw new ClientError('invalid_message', 'cannot consume your own producer');
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities })) {
+    const router = this.routers.router(String(transport.appData.routerId)) ?? this.router;
+    await media('receive this stream', () => this.routers.bring(producer.id, router));
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: request.rtpCapabilities })) {
       throw new ClientError('media_error', 'your browser cannot receive this stream');
     }
     // Created paused: the client resumes once its consumer exists, so the
@@ -159,7 +173,7 @@ export class RoomMedia {
   }
 
   close(): void {
-    this.router.close();
+    this.routers.close();
   }
 
   #findProducer(producerId: string): types.Producer<ProducerAppData> {

@@ -1,6 +1,7 @@
 // What a room is given from outside the call: how media reaches browsers,
 // and hooks into the rest of the server.
 import type { types } from 'mediasoup';
+import type { RouterGroup } from '../sfu/RouterGroup.js';
 import type { RoomTimings } from './limits.js';
 import type { RejoinTickets } from './RejoinTickets.js';
 import type { ProducerAppData } from './Peer.js';
@@ -30,10 +31,14 @@ export type RoomContext = {
   network: MediaNetwork;
   hooks: RoomHooks;
   timings: RoomTimings;
+  /** People in one call, admitted and waiting (PARLEY_MAX_CALL_SIZE; `limits.peersPerRoom` by default). */
+  maxCallSize: number;
+  /** Consumers a media worker carries before a call spreads onto another (PARLEY_CONSUMERS_PER_WORKER). */
+  consumersPerWorker: number;
   /** Media transports per user, across all their calls (each binds ports from the media range). */
   transportsPerUser: Quota;
   /** Rejoin tickets, for coming back after a server restart. */
   tickets: RejoinTickets;
-  /** A router on a live media worker: for new calls, and for calls whose worker died. */
-  newRouter: () => Promise<types.Router>;
+  /** New routers for a call, starting on a live media worker: for calls whose worker died (MediaRecovery). */
+  newRouters: () => Promise<RouterGroup>;
 };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { CallPolicy } from '@parley/shared';
 import type { types } from 'mediasoup';
 import { ClientError, LimitError, NotFoundError, RateLimitError } from '../errors.js';
-import type { WorkerPool } from '../sfu/index.js';
+import { defaultConsumersPerWorker, RouterGroup, type WorkerPool } from '../sfu/index.js';
 import { defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
 import { Quota, RateLimiter } from './rateLimit.js';
 import type { RejoinGrant, RejoinTickets } from './RejoinTickets.js';
@@ -33,14 +33,27 @@ export class RoomRegistry {
   #draining = false;
 
   constructor(
-    pool: WorkerPool,
+    private readonly pool: WorkerPool,
     network: MediaNetwork,
     hooks: RoomHooks,
     readonly tickets: RejoinTickets,
     timings: RoomTimings = defaultRoomTimings,
+    calls: { maxSize: number; consumersPerWorker: number } = {
+      maxSize: limits.peersPerRoom,
+      consumersPerWorker: defaultConsumersPerWorker,
+    },
   ) {
     const transportsPerUser = new Quota(limits.transportsPerUser, 'media transports per account');
-    this.#context = { network, hooks, timings, transportsPerUser, tickets, newRouter: () => pool.createRouter() };
+    this.#context = {
+      network,
+      hooks,
+      timings,
+      maxCallSize: calls.maxSize,
+      consumersPerWorker: calls.consumersPerWorker,
+      transportsPerUser,
+      tickets,
+      newRouters: async () => new RouterGroup(await pool.createRouter(), pool, calls.consumersPerWorker),
+    };
   }
 
   /**
@@ -78,7 +91,7 @@ export class RoomRegistry {
     }
     let router;
     try {
-      router = await this.#context.newRouter();
+      router = await this.pool.createRouter();
     } catch (error) {
       release();
       throw error;
@@ -106,7 +119,7 @@ export class RoomRegistry {
     const release = this.#openRooms.reserve(grant.organiserId);
     let router;
     try {
-      router = await this.#context.newRouter();
+      router = await this.pool.createRouter();
     } catch (error) {
       release();
       throw error;
@@ -129,7 +142,8 @@ export class RoomRegistry {
     linkId: string | undefined,
     release: () => void,
   ): Room {
-    const room = new Room(id, router, organiserId, this.#context, policy, linkId);
+    const routers = new RouterGroup(router, this.pool, this.#context.consumersPerWorker);
+    const room = new Room(id, routers, organiserId, this.#context, policy, linkId);
     this.#rooms.set(id, room);
     if (linkId !== undefined) this.#linkRooms.set(linkId, room);
     room.once('close', () => {

@@ -4,6 +4,6 @@ export { Peer } from './Peer.js';
 export type { Notify, PeerLink } from './Outbox.js';
 export { RoomRegistry, type RoomCounts } from './RoomRegistry.js';
 export { RejoinTickets, type RejoinGrant } from './RejoinTickets.js';
-export { defaultRoomTimings, limits, peerRateKindOf, type RoomTimings } from './limits.js';
+export { defaultRoomTimings, limits, peerRateKindOf, requestCost, type RoomTimings } from './limits.js';
 export { Quota, TokenBucket } from './rateLimit.js';
 export { MediaRequestError } from './mediaErrors.js';

@@ -2,7 +2,7 @@
 // and docs/protocol.md quote these numbers). A logged-in client is not
 // trusted to be kind: nothing it sends may grow server state, database
 // writes or media-worker calls without bound.
-import type { ClientRequestName } from '@parley/shared';
+import type { ClientRequestName, RequestOf } from '@parley/shared';
 import type { Rate } from './rateLimit.js';
 
 /** What one peer, room, user or session may hold at once. */
@@ -35,7 +35,7 @@ export const limits = {
  */
 export const peerRates = {
   /**
-   * relayE2ee. When k people leave at once, every remaining sender rotates k
+   * relayE2ee, per box (a request carries up to 256). When k people leave at once, every remaining sender rotates k
    * times: to each of the n − k − 1 others, a key and an acknowledgement of
    * theirs, 2k (n − k − 1) boxes, at most 1,200 in a 50-person call (k = 24).
    * Joining a full call costs 2 × 49 = 98. The bucket holds 64 + 32 per other
@@ -60,7 +60,7 @@ export const peerRates = {
   transportControl: { what: 'transport requests', rate: () => ({ capacity: 12, perSecond: 0.2 }) },
   /** produce, closeProducer, pauseProducer, resumeProducer, raiseHand: a person's clicks; each is told to everyone. */
   producerControl: { what: 'changes to your streams', rate: () => ({ capacity: 20, perSecond: 2 }) },
-  /** admit, deny, removePeer, lockRoom, muteParticipant, appointHost, lowerHand, endCall: a host letting a crowd in. */
+  /** deny, removePeer, lockRoom, muteParticipant, appointHost, lowerHand, endCall: a host's clicks. */
   hostAction: { what: 'host actions', rate: () => ({ capacity: 60, perSecond: 2 }) },
 } satisfies Record<string, { what: string; rate: (others: number) => Rate }>;
 
@@ -86,7 +86,8 @@ export const requestBounds = {
   createRoom: 'per user: open calls and a creation rate (RoomRegistry)',
   join: 'per user: a knock rate and a block after denials (HostControls)',
   resume: 'no state: compares a 256-bit token',
-  admit: 'hostAction',
+  // A host letting a town hall in admits hundreds at once; each admission takes one waiting knock.
+  admit: 'per knock: admits one waiting peer, and knocks are rate-limited per user (HostControls)',
   deny: 'hostAction',
   removePeer: 'hostAction',
   lockRoom: 'hostAction',
@@ -112,6 +113,12 @@ export const requestBounds = {
   announceE2ee: 'once per peer (E2eeRelay)',
   relayE2ee: 'relay',
 } as const satisfies Record<ClientRequestName, PeerRateKind | `${string}: ${string}` | `once ${string}`>;
+
+/** Tokens a request takes from its bucket: one, or one per box for a batch of E2EE boxes. */
+export function requestCost<K extends ClientRequestName>(name: K, request: RequestOf<K>): number {
+  if (name !== 'relayE2ee') return 1;
+  return (request as RequestOf<'relayE2ee'>).boxes.length;
+}
 
 /** The per-peer rate kind of a request, if it has one. */
 export function peerRateKindOf(name: ClientRequestName): PeerRateKind | undefined {

@@ -1,13 +1,15 @@
 // One mediasoup worker (a C++ subprocess) per core. A worker that dies is
 // logged and replaced; the routers it hosted close with it and their owners
 // hear about it through the router's 'workerclose' event (rooms then move to
-// a live worker: rooms/MediaRecovery.ts). A router asked for while no worker
-// is alive waits for the replacement.
+// a live worker: rooms/MediaRecovery.ts). New routers go to the least-loaded
+// worker (WorkerLoad); a router asked for while no worker is alive waits for
+// the replacement.
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { createLogger } from '../logging/index.js';
 import { mediaCodecs } from './mediaCodecs.js';
+import { lighter, loadOf, trackLoad } from './WorkerLoad.js';
 
 const log = createLogger('sfu.WorkerPool');
 
@@ -22,7 +24,6 @@ export type WorkerPoolEvents = {
 
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #workers: types.Worker[] = [];
-  #next = 0;
   #closed = false;
 
   private constructor(private readonly size: number) {
@@ -45,25 +46,31 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#workers.map((worker) => worker.pid);
   }
 
-  /** A new router on the next live worker, round-robin; waits a while for a replacement if none is alive. */
-  async createRouter(): Promise<types.Router> {
-    const worker = this.#liveWorker() ?? (await this.#nextReplacement());
+  /**
+   * A new router on the least-loaded live worker (a new call, a call
+   * spreading out, or one whose worker died); waits a while for a
+   * replacement if none is alive.
+   */
+  async createRouter(options: { avoid?: ReadonlySet<types.Worker> } = {}): Promise<types.Router> {
+    const worker = this.leastLoaded(options.avoid) ?? (await this.#nextReplacement());
     return worker.createRouter({ mediaCodecs });
+  }
+
+  /**
+   * The live worker with the fewest consumers, not one of `avoid` unless
+   * there is no other. A worker that has died is marked closed before its
+   * routers hear of it (and before it leaves our list, on 'died'): skipped.
+   */
+  leastLoaded(avoid: ReadonlySet<types.Worker> = new Set()): types.Worker | undefined {
+    const live = this.#workers.filter((worker) => !worker.closed);
+    const candidates = live.filter((worker) => !avoid.has(worker));
+    return [...(candidates.length > 0 ? candidates : live)].sort((a, b) => lighter(loadOf(a), loadOf(b)))[0];
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const worker of this.#workers.splice(0)) worker.close();
-  }
-
-  /**
-   * A worker that has died is marked closed before its routers hear of it
-   * (and before it leaves our list, on 'died'): skip those.
-   */
-  #liveWorker(): types.Worker | undefined {
-    const live = this.#workers.filter((worker) => !worker.closed);
-    return live[this.#next++ % Math.max(1, live.length)];
   }
 
   #nextReplacement(): Promise<types.Worker> {
@@ -74,7 +81,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         reject(new Error('no media worker is running'));
       }, waitForWorkerMs);
       const onReplaced = () => {
-        const worker = this.#liveWorker();
+        const worker = this.leastLoaded();
         if (!worker) return;
         clearTimeout(timer);
         this.off('workerreplaced', onReplaced);
@@ -91,6 +98,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       return;
     }
     worker.on('died', () => this.#onDied(worker));
+    trackLoad(worker);
     this.#workers.push(worker);
   }
 

@@ -1,3 +1,5 @@
 export { WorkerPool } from './WorkerPool.js';
 export { mediaCodecs } from './mediaCodecs.js';
 export { MediaTap } from './MediaTap.js';
+export { loadOf, workerOf, type Load } from './WorkerLoad.js';
+export { defaultConsumersPerWorker, RouterGroup } from './RouterGroup.js';

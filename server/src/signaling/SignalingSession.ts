@@ -18,12 +18,14 @@ import {
   limits,
   Peer,
   peerRateKindOf,
+  requestCost,
   type PeerLink,
   type RejoinGrant,
   type Room,
   type RoomRegistry,
 } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
+import { gatherRelayedBoxes } from './relayedBoxes.js';
 import { RequestErrorLog } from './RequestErrorLog.js';
 
 const log = createLogger('signaling.SignalingSession');
@@ -82,7 +84,7 @@ export class SignalingSession {
       closeProducer: (request) => this.#joined(async ({ peer }) => (peer.producer(request.producerId).close(), {})),
       setPreferredLayers: (request) => this.#joined(({ room, peer }) => room.media.setPreferredLayers(peer, request)),
       restartIce: (request) => this.#joined(({ room, peer }) => room.media.restartIce(peer, request)),
-      createTransport: () => this.#joined(({ room, peer }) => room.media.createTransport(peer)),
+      createTransport: (request) => this.#joined(({ room, peer }) => room.media.createTransport(peer, request)),
       connectTransport: (request) => this.#joined(({ room, peer }) => room.media.connectTransport(peer, request)),
       produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),
       consume: (request) => this.#joined(({ room, peer }) => room.media.consume(peer, request)),
@@ -95,11 +97,12 @@ export class SignalingSession {
     // A client that hangs up closes its socket itself: it leaves at once. Any
     // other disconnect may be the network: keep the place for a while.
     // (A server-side disconnect is a revoked session: it leaves at once too.)
-    socket.on('disconnect', (reason) =>
-      reason === 'client namespace disconnect' || reason === 'server namespace disconnect'
-        ? this.leave()
-        : this.close(),
-    );
+    socket.on('disconnect', (reason) => {
+      // socket.io's reason ("ping timeout", "transport close", …): why a participant dropped.
+      if (this.#membership) log.debug({ reason }, 'a joined socket closed');
+      if (reason === 'client namespace disconnect' || reason === 'server namespace disconnect') this.leave();
+      else this.close();
+    });
   }
 
   leave(): void {
@@ -149,8 +152,9 @@ export class SignalingSession {
       // An async function runs synchronously up to its first await: the charge
       // and the handler's own reservations happen in the tick the request came.
       const run = async () => {
-        this.#charge(name);
-        return handle(parsed.data as RequestOf<K>);
+        const request = parsed.data as RequestOf<K>;
+        this.#charge(name, requestCost(name, request));
+        return handle(request);
       };
       run().then(
         (outcome) => {
@@ -167,9 +171,9 @@ export class SignalingSession {
   }
 
   /** Charged before the request does anything, in the same tick it arrived (see limits.ts). */
-  #charge(name: ClientRequestName): void {
+  #charge(name: ClientRequestName, cost: number): void {
     const kind = peerRateKindOf(name);
-    if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind);
+    if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind, cost);
   }
 
   async #createRoom(request: RequestOf<'createRoom'>): Promise<ResponseOf<'createRoom'>> {
@@ -268,10 +272,10 @@ export class SignalingSession {
 
   /** This socket's hold on its peer. */
   readonly #link: PeerLink = {
-    notify: (event, payload) => {
+    notify: gatherRelayedBoxes((event, payload) => {
       const emit = this.socket.emit.bind(this.socket) as (event: string, payload: unknown) => void;
       emit(event, payload);
-    },
+    }),
     // A resume on another socket took our peer: forget it (our requests now
     // get not_joined, our disconnect suspends nothing) and hang up, since a
     // socket whose client reconnected elsewhere has nothing left to do.

@@ -24,6 +24,13 @@ import {
   RejoinTicketSchema,
 } from './participants.js';
 
+/**
+ * Boxes in one relayE2ee request, and in one e2eeRelayed event. Clients also
+ * keep a request under `bytesPerRequest`, well below the server's 64 KiB
+ * message limit (a box is about 150 characters; the schema allows 2,048).
+ */
+export const relayLimits = { boxesPerRequest: 256, bytesPerRequest: 48 * 1024, boxesPerEvent: 256 } as const;
+
 const PeerTargetSchema = z.object({ peerId: ServerIdSchema });
 
 export const clientRequests = {
@@ -160,13 +167,21 @@ export const clientRequests = {
    */
   announceE2ee: { request: E2eeAnnouncementSchema, response: z.object({}) },
   /**
-   * An opaque, end-to-end encrypted message (libsodium box) for one participant:
-   * sender keys and their receipts. Rate-limited per sender (`limit_reached`);
-   * kept for a participant whose socket dropped and delivered after its resume.
+   * Opaque, end-to-end encrypted messages (libsodium boxes), each for one
+   * participant: sender keys and their receipts. Several in one request (a
+   * sender hands a new key to everyone at once), each charged to the
+   * sender's relay allowance (`limit_reached` refuses the whole request);
+   * kept for a participant whose socket dropped and delivered after its
+   * resume. Boxes for someone no longer in the call come back as undelivered.
    */
   relayE2ee: {
-    request: z.object({ to: ServerIdSchema, box: z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/) }),
-    response: z.object({}),
+    request: z.object({
+      boxes: z
+        .array(z.object({ to: ServerIdSchema, box: z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/) }))
+        .min(1)
+        .max(relayLimits.boxesPerRequest),
+    }),
+    response: z.object({ undelivered: z.array(ServerIdSchema).max(relayLimits.boxesPerRequest) }),
   },
 } as const;
 

@@ -72,7 +72,8 @@ export type Permissions = z.infer<typeof PermissionsSchema>;
 /** The call's rules, as the server enforces them. */
 export const CallPolicySchema = z.object({
   profile: CallProfileSchema,
-  maxParticipants: z.number().int().min(2).max(50),
+  /** A sensitive call's own limit; a standard call's is the server's PARLEY_MAX_CALL_SIZE (up to 1,000). */
+  maxParticipants: z.number().int().min(2).max(1000),
 });
 export type CallPolicy = z.infer<typeof CallPolicySchema>;
 

@@ -1,6 +1,7 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
 import { LinkIdSchema } from '../links/api.js';
+import { relayLimits } from './clientRequests.js';
 import {
   AdmissionSchema,
   E2eeAnnouncementSchema,
@@ -56,8 +57,17 @@ export const serverEvents = {
   rejoinTicket: z.object({ ticket: RejoinTicketSchema }),
   /** To everyone: the server is restarting. Calls resume on their own once it is back (`join` with the ticket). */
   serverRestarting: z.object({}),
-  /** An opaque E2EE message from another participant. */
-  e2eeRelayed: z.object({ from: z.uuid(), box: z.string().max(2048) }),
+  /**
+   * Opaque E2EE messages from other participants, in the order they were
+   * sent: the server gathers the boxes for one receiver that arrive together
+   * (everyone hands out a new key at once) into one event.
+   */
+  e2eeRelayed: z.object({
+    boxes: z
+      .array(z.object({ from: z.uuid(), box: z.string().max(2048) }))
+      .min(1)
+      .max(relayLimits.boxesPerEvent),
+  }),
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

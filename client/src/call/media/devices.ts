@@ -2,6 +2,7 @@
 // from the one the person chose. Labels are readable only once permission
 // to use a camera or microphone was given.
 import { useEffect, useState } from 'react';
+import { testCameraSize } from '../../testing/cameraTestSize.js';
 
 export type DeviceChoice = { cameraId?: string; microphoneId?: string; speakerId?: string };
 export type DeviceList = { cameras: MediaDeviceInfo[]; microphones: MediaDeviceInfo[]; speakers: MediaDeviceInfo[] };
@@ -39,7 +40,8 @@ export function useDevices(refreshKey: unknown): DeviceList {
 
 /** Camera capture: 640×360 is plenty for the three simulcast layers a call sends. */
 export function cameraConstraints(cameraId: string | undefined): MediaTrackConstraints {
-  return { width: 640, height: 360, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) };
+  const size = (__PARLEY_TEST_BUILD__ && testCameraSize()) || { width: 640, height: 360 };
+  return { ...size, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) };
 }
 
 export function microphoneConstraints(microphoneId: string | undefined): MediaTrackConstraints | boolean {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Participant } from '../../protocol/index.js';
 import { CallSimulation } from '../../../test/support/CallSimulation.js';
 import { createAgreementCrypto } from './AgreementCrypto.js';
-import { KeyAgreement } from './KeyAgreement.js';
+import { defaultTiming, KeyAgreement } from './KeyAgreement.js';
 import type { AgreementAction } from './messages.js';
 import { loadSodium, type Sodium } from './sodium.js';
 
@@ -135,14 +135,14 @@ describe('a key swap while someone is present', () => {
     // Carl leaves and Hana rotates: Fern (keys changed) gets nothing of it.
     const rotation = [
       ...hana.handle({ type: 'memberLeft', peerId: call.person('Carl').participant.peerId, now: call.now }),
-      ...hana.handle({ type: 'tick', now: call.now }),
+      ...hana.handle({ type: 'tick', now: call.now + defaultTiming.leaveCoalesceMs }),
     ];
     expect(sent(rotation, call.person('Dana').participant.peerId)).toHaveLength(1);
     expect(sent(rotation, fern.peerId)).toEqual([]);
     // Once the person compared the new keys' emoji, they are accepted and keys flow to them again.
     hana.handle({ type: 'changedKeysVerified', peerId: fern.peerId, now: call.now });
     expect(hana.recipients).toContain(fern.peerId);
-    const welcome = hana.handle({ type: 'tick', now: call.now + 1 });
+    const welcome = hana.handle({ type: 'tick', now: call.now + defaultTiming.leaveCoalesceMs + 1 });
     expect(sent(welcome, fern.peerId)).toHaveLength(1);
   });
 
@@ -247,7 +247,8 @@ describe('recovering from missed key changes', () => {
     const host = stranger();
     const guest = stranger();
     const hana = new KeyAgreement({ peerId: host.peerId, accountId: host.participant.accountId, slot: 0 }, host.crypto);
-    const firstKey = hana.start()[0];
+    hana.start();
+    const sendingKey = hana.handle({ type: 'sending', sending: true, now: 0 })[0];
     hana.handle({
       type: 'memberJoined',
       participant: { ...guest.participant, e2ee: guest.crypto.announcement },
@@ -266,8 +267,8 @@ describe('recovering from missed key changes', () => {
       { identityKey: host.identity.publicKey, callKey: host.crypto.ownKeys.callKey },
       keyBox?.box ?? '',
     );
-    expect(message).toMatchObject({ t: 'key', epoch: 1 });
-    expect(firstKey).toMatchObject({ type: 'setSendKey', epoch: 0 });
+    expect(message).toMatchObject({ t: 'key', epoch: 2 });
+    expect(sendingKey).toMatchObject({ type: 'setSendKey', epoch: 1 });
   });
 
   it('refuses a replayed or re-ordered box', () => {

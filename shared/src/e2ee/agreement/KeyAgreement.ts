@@ -10,11 +10,8 @@
 //    key; an announcement is accepted once per member: different keys (or a
 //    different account or slot) for someone present stop all delivery to
 //    them and raise an alert until the person verifies the new keys;
-//  - a newcomer (the first included) gets only a key no frame before their
-//    arrival used: we ratchet, or hand them the not-yet-used rotation key;
-//  - a leaver triggers a fresh random key for those who remain, used once
-//    they acknowledge it (or after `switchTimeoutMs`); leaves that come in
-//    quick succession replace a pending rotation rather than queue behind it;
+//  - when our key moves on and who gets which of our keys (newcomers,
+//    leavers, starting to send) is OwnKeys' part: see there;
 //  - boxes carry per-pair sequence numbers: replayed or re-ordered boxes are
 //    refused; a member's key for an epoch we hold is never replaced;
 //  - a member who misses key changes (muted through several joins, a dropped
@@ -24,51 +21,25 @@
 // forge boxes or signatures); the roster it reports is what each person
 // sees, and the security code lets people notice when those differ.
 import type { E2eeAnnouncement, Participant } from '../../protocol/index.js';
-import type { Bytes } from '../../sframe/bytes.js';
 import type { KeyMessage, KeyMessageBody } from '../keyMessages.js';
 import { sameKeys, type AgreementCrypto, type PeerKeys } from './AgreementCrypto.js';
 import { Member, type MemberView } from './Member.js';
 import type { AgreementAction, AgreementAlert, AgreementInput } from './messages.js';
+import { defaultTiming, OwnKeys, type AgreementTiming } from './OwnKeys.js';
 
-export type AgreementTiming = {
-  /** How long a new key waits for receipts before it is used anyway. */
-  switchTimeoutMs: number;
-  /** Leaves within this long of each other share one rotation. */
-  leaveCoalesceMs: number;
-  /** At most one key request per member this often. */
-  keyRequestIntervalMs: number;
-  /** At most one answer to a member's key requests this often. */
-  keyAnswerIntervalMs: number;
-  /** At most one forced rekey (someone suspects forgery) this often. */
-  rekeyCooldownMs: number;
-};
-
-export const defaultTiming: AgreementTiming = {
-  switchTimeoutMs: 1500,
-  leaveCoalesceMs: 0,
-  keyRequestIntervalMs: 2000,
-  keyAnswerIntervalMs: 1000,
-  rekeyCooldownMs: 10_000,
-};
+export { defaultTiming, type AgreementTiming } from './OwnKeys.js';
 
 /** Boxes the machine refused, by reason: for diagnostics and tests. */
 export type AgreementCounters = { replayedBoxes: number; unreadableBoxes: number; strangerBoxes: number };
 
-type OwnKey = { epoch: number; key: Bytes };
-type Rotation = OwnKey & { waiting: Set<string>; deadline: number };
-
 export class KeyAgreement {
   readonly #members = new Map<string, Member>();
   readonly #timing: AgreementTiming;
+  readonly #own: OwnKeys;
   readonly counters: AgreementCounters = { replayedBoxes: 0, unreadableBoxes: 0, strangerBoxes: 0 };
-  #current: OwnKey;
-  #pending: Rotation | undefined;
-  #rotateAt: number | undefined;
-  #welcomeAt: number | undefined;
-  #lastEpoch = 0;
-  #lastForcedRekeyAt = -Infinity;
   #now = 0;
   #out: AgreementAction[] = [];
+  #changedQueued = false;
   #closed = false;
 
   constructor(
@@ -77,12 +48,18 @@ export class KeyAgreement {
     timing: Partial<AgreementTiming> = {},
   ) {
     this.#timing = { ...defaultTiming, ...timing };
-    this.#current = { epoch: 0, key: crypto.randomKey() };
+    this.#own = new OwnKeys(crypto, this.#timing, {
+      now: () => this.#now,
+      keyed: () => this.#keyed(),
+      send: (member, body) => this.#send(member, body),
+      installed: (epoch, key) => this.#out.push({ type: 'setSendKey', epoch, key }),
+      changed: () => this.#changed(),
+    });
   }
 
   /** The first actions: our epoch-0 key for the worker (announce `crypto.announcement` alongside). */
   start(): AgreementAction[] {
-    this.#out.push({ type: 'setSendKey', epoch: 0, key: this.#current.key.slice() });
+    this.#own.start();
     return this.#flush();
   }
 
@@ -106,6 +83,9 @@ export class KeyAgreement {
       case 'boxReceived':
         this.#receiveBox(input.from, input.box);
         break;
+      case 'sending':
+        this.#own.setSending(input.sending);
+        break;
       case 'keyMissing':
         this.#requestKey(input.peerId);
         break;
@@ -115,14 +95,13 @@ export class KeyAgreement {
         break;
       }
       case 'wantsRatchet':
-        if (!this.#pending && this.#rotateAt === undefined)
-          this.#install(this.#nextEpoch(), this.crypto.ratchet(this.#current.key));
+        this.#own.ratchet();
         break;
       case 'changedKeysVerified':
         this.#acceptChangedKeys(input.peerId);
         break;
       case 'tick':
-        this.#runDue();
+        this.#own.runDue();
         break;
       default:
         return assertUnreachable(input);
@@ -132,8 +111,7 @@ export class KeyAgreement {
 
   /** When the driver should send a `tick` (undefined: nothing is waiting). */
   get nextWakeAt(): number | undefined {
-    const times = [this.#rotateAt, this.#welcomeAt, this.#pending?.deadline].filter((t) => t !== undefined);
-    return times.length > 0 ? Math.min(...times) : undefined;
+    return this.#own.nextWakeAt;
   }
 
   /** The roster, in order of arrival. */
@@ -141,9 +119,13 @@ export class KeyAgreement {
     return [...this.#members.values()].map((member) => member.view());
   }
 
-  /** Who is given our keys: always a subset of `members`, exactly those whose keys are accepted and unchanged. */
+  /**
+   * Who is given our keys while we send: always a subset of `members`, exactly
+   * those whose keys are accepted and unchanged. (A listener gives its key to
+   * nobody until it sends; then to exactly these.)
+   */
   get recipients(): string[] {
-    return [...this.#members.values()].filter((m) => m.status === 'keyed').map((m) => m.peerId);
+    return [...this.#keyed()].map((m) => m.peerId);
   }
 
   get ownKeys(): PeerKeys {
@@ -151,15 +133,23 @@ export class KeyAgreement {
   }
 
   get sendEpoch(): number {
-    return this.#current.epoch;
+    return this.#own.epoch;
+  }
+
+  /** Whether we send media (the driver says so), and so hand out our key. */
+  get sending(): boolean {
+    return this.#own.sending;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.crypto.wipe(this.#current.key);
-    if (this.#pending) this.crypto.wipe(this.#pending.key);
+    this.#own.close();
     this.crypto.close();
+  }
+
+  *#keyed(): Iterable<Member> {
+    for (const member of this.#members.values()) if (member.status === 'keyed') yield member;
   }
 
   // Roster.
@@ -184,15 +174,10 @@ export class KeyAgreement {
     const member = this.#members.get(peerId);
     if (!member) return;
     this.#members.delete(peerId);
+    if (member.keys) this.crypto.forget(member.keys);
     this.#out.push({ type: 'forgetMember', peerId });
     this.#changed();
-    if (member.firstEpoch === undefined) return; // never held a key of ours
-    // A pending key they were given must never be used: drop it now, rotate afresh.
-    if (this.#pending) {
-      this.crypto.wipe(this.#pending.key);
-      this.#pending = undefined;
-    }
-    this.#rotateAt ??= this.#now + this.#timing.leaveCoalesceMs;
+    this.#own.left(member);
   }
 
   /** After a socket resume: the server's roster is the truth; what we missed becomes joins and leaves. */
@@ -201,9 +186,8 @@ export class KeyAgreement {
     for (const peerId of [...this.#members.keys()]) if (!present.has(peerId)) this.#remove(peerId);
     for (const participant of participants) this.#upsert(participant);
     // Boxes to and from us may have been lost with the old socket: offer ours again, ask for theirs.
-    for (const member of this.#members.values()) {
-      if (member.status !== 'keyed') continue;
-      this.#giveCurrentKeys(member);
+    for (const member of this.#keyed()) {
+      if (this.#own.sending) this.#own.giveCurrentKeys(member);
       member.lastKeyRequestAt = this.#now;
       this.#send(member, { t: 'keyRequest' });
     }
@@ -228,7 +212,7 @@ export class KeyAgreement {
     if (member.status === 'changed') return; // its account or slot changed: nothing more until it rejoins
     member.keys = keys;
     member.status = 'keyed';
-    this.#welcome(member);
+    this.#own.welcome(member);
     this.#changed();
     for (const box of member.takeEarlyBoxes()) this.#receiveBox(peerId, box);
   }
@@ -236,104 +220,21 @@ export class KeyAgreement {
   #flag(member: Member, alert: AgreementAlert, changedKeys: PeerKeys | undefined): void {
     member.status = 'changed';
     member.changedKeys = changedKeys;
-    member.awaitingWelcome = false;
-    this.#pending?.waiting.delete(member.peerId);
+    this.#own.excluded(member);
     this.#alert(alert, member.peerId);
     this.#changed();
-    this.#switchIfAcknowledged();
   }
 
   #acceptChangedKeys(peerId: string): void {
     const member = this.#members.get(peerId);
     if (!member?.changedKeys || member.status !== 'changed') return;
+    if (member.keys) this.crypto.forget(member.keys);
     member.keys = member.changedKeys;
     member.changedKeys = undefined;
     member.status = 'keyed';
     member.resetChannel();
-    this.#welcome(member);
+    this.#own.welcome(member);
     this.#changed();
-  }
-
-  // Our keys.
-
-  #welcome(member: Member): void {
-    member.awaitingWelcome = true;
-    this.#welcomeAt ??= this.#now;
-  }
-
-  #runDue(): void {
-    const now = this.#now;
-    // A rotation first: newcomers then get its unused key instead of a ratchet.
-    if (this.#rotateAt !== undefined && this.#rotateAt <= now) this.#rotate();
-    if (this.#welcomeAt !== undefined && this.#welcomeAt <= now) this.#welcomeNewcomers();
-    if (this.#pending && this.#pending.deadline <= now) this.#switchToPending();
-  }
-
-  /** Newcomers get a key no frame before their arrival used: the pending rotation's, or our key ratcheted now. */
-  #welcomeNewcomers(): void {
-    this.#welcomeAt = undefined;
-    const newcomers = [...this.#members.values()].filter((m) => m.awaitingWelcome && m.status === 'keyed');
-    for (const member of this.#members.values()) member.awaitingWelcome = false;
-    if (newcomers.length === 0) return;
-    const key = this.#pending ?? this.#install(this.#nextEpoch(), this.crypto.ratchet(this.#current.key));
-    for (const member of newcomers) {
-      member.firstEpoch = key.epoch;
-      this.#sendKey(member, key);
-    }
-    this.#changed();
-  }
-
-  /** A fresh random key for everyone keyed, used once they all acknowledge it (or at the deadline). */
-  #rotate(): void {
-    this.#rotateAt = undefined;
-    this.#lastForcedRekeyAt = this.#now;
-    if (this.#pending) this.crypto.wipe(this.#pending.key);
-    const recipients = [...this.#members.values()].filter((m) => m.status === 'keyed');
-    const rotation: Rotation = {
-      epoch: this.#nextEpoch(),
-      key: this.crypto.randomKey(),
-      waiting: new Set(recipients.map((m) => m.peerId)),
-      deadline: this.#now + this.#timing.switchTimeoutMs,
-    };
-    this.#pending = rotation;
-    for (const member of recipients) {
-      member.firstEpoch ??= rotation.epoch;
-      member.awaitingWelcome = false;
-      this.#sendKey(member, rotation);
-    }
-    this.#changed();
-    this.#switchIfAcknowledged();
-  }
-
-  #switchIfAcknowledged(): void {
-    if (this.#pending && this.#pending.waiting.size === 0) this.#switchToPending();
-  }
-
-  #switchToPending(): void {
-    const pending = this.#pending;
-    if (!pending) return;
-    this.#pending = undefined;
-    this.#install(pending.epoch, pending.key);
-  }
-
-  #install(epoch: number, key: Bytes): OwnKey {
-    this.crypto.wipe(this.#current.key);
-    this.#current = { epoch, key };
-    this.#out.push({ type: 'setSendKey', epoch, key: key.slice() });
-    return this.#current;
-  }
-
-  #nextEpoch(): number {
-    this.#lastEpoch = Math.max(this.#lastEpoch, this.#current.epoch, this.#pending?.epoch ?? 0) + 1;
-    return this.#lastEpoch;
-  }
-
-  /** Our current and pending keys, as far as this member was entitled to them from their arrival on. */
-  #giveCurrentKeys(member: Member): void {
-    const first = member.firstEpoch;
-    if (first === undefined) return;
-    if (this.#current.epoch >= first) this.#sendKey(member, this.#current);
-    if (this.#pending && this.#pending.epoch >= first) this.#sendKey(member, this.#pending);
   }
 
   #requestKey(peerId: string): void {
@@ -397,27 +298,17 @@ export class KeyAgreement {
         return;
       }
       case 'ack':
-        if (this.#pending?.epoch === message.epoch) {
-          this.#pending.waiting.delete(member.peerId);
-          this.#switchIfAcknowledged();
-        }
-        return;
+        return this.#own.acknowledged(member, message.epoch);
       case 'rekey':
-        if (!keyed || this.#now - this.#lastForcedRekeyAt < this.#timing.rekeyCooldownMs) return;
-        this.#lastForcedRekeyAt = this.#now;
-        this.#rotateAt ??= this.#now;
+        if (keyed) this.#own.rekeyRequested();
         return;
       case 'keyRequest':
         if (!keyed || this.#now - member.lastAnswerAt < this.#timing.keyAnswerIntervalMs) return;
         member.lastAnswerAt = this.#now;
-        return this.#giveCurrentKeys(member);
+        return this.#own.giveCurrentKeys(member);
       default:
         return assertUnreachable(message);
     }
-  }
-
-  #sendKey(member: Member, key: OwnKey): void {
-    this.#send(member, { t: 'key', epoch: key.epoch, key: this.crypto.encodeKey(key.key) });
   }
 
   #send(member: Member, body: KeyMessageBody): void {
@@ -431,12 +322,15 @@ export class KeyAgreement {
   }
 
   #changed(): void {
-    if (!this.#out.some((action) => action.type === 'changed')) this.#out.push({ type: 'changed' });
+    if (this.#changedQueued) return;
+    this.#changedQueued = true;
+    this.#out.push({ type: 'changed' });
   }
 
   #flush(): AgreementAction[] {
     const out = this.#out;
     this.#out = [];
+    this.#changedQueued = false;
     return out;
   }
 }

@@ -48,7 +48,6 @@ export class Member {
   seqIn = 0;
   /** The first of our epochs they were given: they may have that key and later ones, never earlier ones. */
   firstEpoch: number | undefined;
-  awaitingWelcome = false;
   lastKeyRequestAt = -Infinity;
   lastAnswerAt = -Infinity;
   readonly #receivedEpochs = new Map<number, string>();

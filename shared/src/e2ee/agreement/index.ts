@@ -7,3 +7,4 @@ export * from './Member.js';
 export * from './messages.js';
 export * from './securityCode.js';
 export * from './sodium.js';
+export * from './relayBatches.js';

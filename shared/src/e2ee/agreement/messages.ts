@@ -21,6 +21,13 @@ export type AgreementInput = { now: number } & (
     }
   | { type: 'announced'; peerId: string; announcement: E2eeAnnouncement }
   | { type: 'boxReceived'; from: string; box: string }
+  | /**
+     * Whether we send media now (a producer that is not paused): only then do
+     * we hand out a sender key. Starting moves us to a fresh key at once.
+     */ {
+      type: 'sending';
+      sending: boolean;
+    }
   | /** The worker keeps receiving this member's frames under a key we do not hold. */ {
       type: 'keyMissing';
       peerId: string;
