@@ -66,7 +66,9 @@ describe.runIf(withPostgres)('PostgreSQL going away and coming back', () => {
     expect(host.connected && member.guest.connected).toBe(true);
     expect(await call.request(member.guest, 'raiseHand', { raised: true })).toMatchObject({ ok: true });
     expect(await call.request(host, 'createTransport', { direction: 'recv' })).toMatchObject({ ok: true });
-    expect(await call.request(host, 'relayE2ee', { to: member.peerId, box: 'AAAA' })).toMatchObject({ ok: true });
+    expect(await call.request(host, 'relayE2ee', { boxes: [{ to: member.peerId, box: 'AAAA' }] })).toMatchObject({
+      ok: true,
+    });
     await sleep(500);
     expect(host.connected && member.guest.connected).toBe(true);
     const outageMs = Date.now() - goneAt;

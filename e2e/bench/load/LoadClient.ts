@@ -88,7 +88,7 @@ export class LoadClient {
   /** What a participant's page sends while the call goes on: a key box to someone, now and then a hand. */
   async chatter(others: string[], round: number): Promise<void> {
     const to = others[round % Math.max(1, others.length)];
-    if (to) await this.request('relayE2ee', { to, box: fakeKey(150) });
+    if (to) await this.request('relayE2ee', { boxes: [{ to, box: fakeKey(150) }] });
     if (round % 4 === 0) await this.request('raiseHand', { raised: round % 8 === 0 });
   }
 

@@ -146,8 +146,13 @@ function wellFormed(name: ClientRequestName, pool: IdPool): fc.Arbitrary<unknown
       return fc.record({ identityKey: base64url(43), callKey: base64url(43), signature: base64url(86) });
     case 'relayE2ee':
       return fc.record({
-        to: pick(pool.peers),
-        box: fc.string({ unit: fc.constantFrom(...'AbZz09-_'), minLength: 1, maxLength: 2048 }),
+        boxes: fc.array(
+          fc.record({
+            to: pick(pool.peers),
+            box: fc.string({ unit: fc.constantFrom(...'AbZz09-_'), minLength: 1, maxLength: 2048 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
       });
   }
 }
