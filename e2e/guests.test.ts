@@ -198,7 +198,7 @@ describe('guests through meeting links', () => {
     ] as const) {
       const page = await openAsGuest(firefox, url);
       await expectText(page, 'This link does not work');
-      expect(await pageText(page)).toContain('Ask the person who invited you for a new link');
+      expect(await pageText(page)).toContain('expired, was revoked, or was already used. Ask for a new one.');
       await look(page, name);
       await page.close();
     }

@@ -10,7 +10,7 @@ export function LinkProblem({ message }: { message: string }) {
         <Link2Off aria-hidden="true" size={28} />
         <h1 id="link-problem-title">This link does not work</h1>
         <p>{message}</p>
-        <p>Ask the person who invited you for a new link. Nothing was sent and nothing was stored.</p>
+        <p>Nothing was sent and nothing was stored.</p>
       </div>
     </main>
   );
