@@ -11,6 +11,7 @@ import {
   authRoutes,
   bindSocketsToSessions,
   createHttpServer,
+  metricsEndpoint,
   isSameOrigin,
   requireClientVersion,
   requireSession,
@@ -21,7 +22,9 @@ import { createLogger } from './logging/index.js';
 import { defaultRoomTimings, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
-import { MediaTap, WorkerPool } from './sfu/index.js';
+import { checkAnnouncedAddress, MediaTap, WorkerPool } from './sfu/index.js';
+import { Metrics } from './metrics/index.js';
+import { mintTurnCredentials } from './turn/index.js';
 import { IdentityKeys } from './e2ee/IdentityKeys.js';
 import { attachSignaling, limitSockets, type ParleyIo } from './signaling/index.js';
 
@@ -47,6 +50,7 @@ export class ParleyServer {
   ) {}
 
   static async create(config: Config, options: ServerOptions = {}): Promise<ParleyServer> {
+    await checkAnnouncedAddress(config.media);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const serverKey = await loadServerKey(config.dataDir);
     const store = await openDatabase(storeLocation(config.dataDir, config.databaseUrl));
@@ -59,23 +63,32 @@ export class ParleyServer {
       const accounts = new Accounts(store, serverKey, sessions);
       const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
-      const api = authRoutes(accounts, sessions, deployment, cookies);
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
+      const { turn } = config.media;
       const rooms = new RoomRegistry(
         pool,
-        config.media,
+        { ...config.media, iceServers: () => (turn ? [mintTurnCredentials(turn)] : []) },
         {
           rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
         { ...defaultRoomTimings, ...options.roomTimings },
       );
+      const metrics = new Metrics({
+        census: () => rooms.census(),
+        workers: () => workers.workerPids.length,
+        workerCpu: () => workers.cpuSeconds(),
+      });
+      const api = authRoutes(accounts, sessions, deployment, cookies, (step, reason) =>
+        metrics.loginFailed(step, reason),
+      );
       const http = createHttpServer(
         config.clientDir,
         () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
         getRequestListener(api.fetch),
         config.http,
+        metricsEndpoint(metrics, deployment.proxies),
       );
       const io: ParleyIo = new SocketIoServer(http, {
         serveClient: false,

@@ -18,3 +18,4 @@ export {
   type HandshakeRefusal,
 } from './socketHandshake.js';
 export { bindSocketsToSessions } from './socketSessions.js';
+export { metricsEndpoint } from './metricsEndpoint.js';

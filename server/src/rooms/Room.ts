@@ -196,7 +196,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
       participants: others.map((other) => this.roster.describe(other)),
       activeSpeaker: this.media.activeSpeaker,
       resumeToken: peer.resumeToken,
-      iceServers: this.context.network.iceServers,
+      iceServers: this.context.network.iceServers(),
     };
   }
 }

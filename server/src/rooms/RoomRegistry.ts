@@ -30,6 +30,17 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
+  /** How many calls, and people in them or waiting: counts only (for /metrics). */
+  census(): { rooms: number; participants: number; waiting: number } {
+    let participants = 0;
+    let waiting = 0;
+    for (const room of this.#rooms.values()) {
+      participants += room.roster.admitted.size;
+      waiting += room.roster.waiting.size;
+    }
+    return { rooms: this.#rooms.size, participants, waiting };
+  }
+
   async create(organiserId: string): Promise<Room> {
     // Both taken before the router is awaited, so parallel requests cannot all pass.
     const release = this.#openRooms.reserve(organiserId);
