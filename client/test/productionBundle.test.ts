@@ -14,6 +14,7 @@ const markers = [
   'parleyE2ee',
   'parleyDiagnostics',
   'parley.testing.e2ee',
+  'parley.testing.iceTransportPolicy',
   'scrambleKeys',
   'passThrough',
   'probeResult',

@@ -57,6 +57,7 @@ conf=$run/turnserver.conf
     echo "simple-log"
   else
     echo "no-stdout-log"
+    echo "simple-log"
     echo "log-file=/dev/null"
   fi
 } >"$conf"

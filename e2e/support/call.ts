@@ -19,15 +19,21 @@ export async function joinCall(
     e2ee?: 'off' | 'pass-through';
     /** Plays a modified client that keeps every key it was given after the call (test build switch). */
     keepKeysAfterCall?: boolean;
+    /** Media through TURN relays only (iceTransportPolicy 'relay', test build switch). */
+    relayOnly?: boolean;
+    /** Gives the new page a logged-in user; default: a user registered through the API, its cookie set. */
+    signUp?: (page: TestPage) => Promise<unknown>;
   } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
-  await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
+  if (options.signUp) await options.signUp(page);
+  else await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
   await page.goto(url);
   const testing = options.e2ee;
   if (testing) await page.evaluateWith((mode) => localStorage.setItem('parley.testing.e2ee', mode), testing);
   if (options.keepKeysAfterCall)
     await page.evaluate(() => localStorage.setItem('parley.testing.keepKeysAfterCall', 'yes'));
+  if (options.relayOnly) await page.evaluate(() => localStorage.setItem('parley.testing.iceTransportPolicy', 'relay'));
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;

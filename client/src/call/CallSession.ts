@@ -2,6 +2,7 @@
 // transport, what we send (LocalMedia), what we receive (RemoteMedia), and
 // the end-to-end encryption whose key agreement owns the call's one roster.
 // The UI subscribes to snapshots (CallView) derived from them.
+import { localCandidateType } from './candidateType.js';
 import { Device, type types } from 'mediasoup-client';
 import type { Admission, Diagnostics, Participant, RemoteProducer } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
@@ -217,6 +218,10 @@ export class CallSession {
   async diagnostics(): Promise<Diagnostics> {
     return {
       transports: { send: this.sendTransport.connectionState, recv: this.recvTransport.connectionState },
+      routes: {
+        send: await localCandidateType(this.sendTransport),
+        recv: await localCandidateType(this.recvTransport),
+      },
       inbound: await this.#remote.inboundStats(),
       outbound: await this.local.outboundStats(),
     };
