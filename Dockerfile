@@ -32,7 +32,9 @@ COPY shared/package.json shared/
 COPY server/package.json server/
 COPY client/package.json client/
 COPY e2e/package.json e2e/
-COPY scripts/ scripts/
+COPY scripts/setup.mjs scripts/
+COPY scripts/setup/ scripts/setup/
+COPY scripts/mediasoup-worker/ scripts/mediasoup-worker/
 RUN node scripts/setup.mjs --for=start
 COPY . .
 RUN npm run build && \

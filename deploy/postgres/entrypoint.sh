@@ -4,7 +4,7 @@
 set -eu
 case "${POSTGRES_PASSWORD:-}" in
   '' | *[!A-Za-z0-9_-]*)
-    echo "POSTGRES_PASSWORD must be set, with letters, digits, - and _ only (scripts/deploy/init-env.mjs makes one)" >&2
+    echo "POSTGRES_PASSWORD must be set, with letters, digits, - and _ only (scripts/deploy/init-env.sh makes one)" >&2
     exit 1 ;;
 esac
 done_marker=$PGDATA/parley-initialised

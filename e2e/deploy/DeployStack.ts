@@ -1,6 +1,6 @@
 // The compose stack of docker-compose.yml, as the deploy test runs it: built
 // the air-gapped way (base images from Debian's archive and the npm registry),
-// with its own .env from scripts/deploy/init-env.mjs, published on an address
+// with its own .env from scripts/deploy/init-env.sh, published on an address
 // the test adds to this host for the purpose (a veth interface), so browsers
 // on this host reach it as they would reach a server's public address. It
 // serves the test build of the client (compose.test.yml) for the browsers'
@@ -58,8 +58,8 @@ export class DeployStack {
 
   async start(): Promise<void> {
     this.#addInterface();
-    sh('node', [
-      'scripts/deploy/init-env.mjs',
+    sh('sh', [
+      'scripts/deploy/init-env.sh',
       `--domain=${domain}`,
       `--public-ip=${publicIp}`,
       `--bind-ip=${publicIp}`,
@@ -69,7 +69,7 @@ export class DeployStack {
     // The media range is small here: this test needs a handful of transports.
     writeFileSync(this.envFile, `${readFileSync(this.envFile, 'utf8')}PARLEY_RTC_MAX_PORT=40019\n`);
     this.#timed('build', () => {
-      const output = sh('scripts/deploy/build-images.sh', ['--local-bases', '--', ...this.#composeArgs()], this.#env);
+      const output = sh('scripts/deploy/build-images.sh', ['--local-bases'], this.#env);
       for (const line of output.split('\n')) {
         const match = /^(PARLEY_(?:DEBIAN|NODE)_IMAGE)=(.+)$/.exec(line);
         if (match?.[1] && match[2]) this.#env[match[1]] = match[2];

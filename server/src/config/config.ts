@@ -72,7 +72,7 @@ const EnvSchema = z
      */
     PARLEY_TURN_SECRET: z
       .string()
-      .min(32, 'must be at least 32 characters (scripts/deploy/init-env.mjs makes one)')
+      .min(32, 'must be at least 32 characters (scripts/deploy/init-env.sh makes one)')
       .max(256)
       .optional(),
     /** How long minted TURN credentials last: a call longer than this loses its relay. */
@@ -124,6 +124,9 @@ export type Config = {
     maxPort: number;
   };
 };
+
+/** Every variable loadConfig reads (the README's configuration table lists them). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
 
 export type TurnRelay = { urls: string[]; secret: string; lifetimeSeconds: number };
 
