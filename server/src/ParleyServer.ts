@@ -13,12 +13,14 @@ import {
   createHttpServer,
   metricsEndpoint,
   isSameOrigin,
+  clientKey,
+  identify,
   requireClientVersion,
-  requireSession,
   responseHeaders,
   trustProxies,
 } from './http/index.js';
-import { createLogger } from './logging/index.js';
+import { createLogger, errorSummary } from './logging/index.js';
+import { linkSecrets, MeetingLinks } from './links/index.js';
 import { defaultRoomTimings, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
@@ -61,6 +63,7 @@ export class ParleyServer {
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
       const accounts = new Accounts(store, serverKey, sessions);
+      const links = new MeetingLinks(store.db, linkSecrets(serverKey), config.links.maxDays);
       const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
       const identityKeys = new IdentityKeys(store.db);
@@ -71,6 +74,12 @@ export class ParleyServer {
         { ...config.media, iceServers: () => (turn ? [mintTurnCredentials(turn)] : []) },
         {
           rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
+          spendLink: (linkId) =>
+            void links
+              .consume(linkId)
+              .catch((error: unknown) =>
+                log.error({ err: errorSummary(error) }, 'could not end a single-use meeting link'),
+              ),
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
         { ...defaultRoomTimings, ...options.roomTimings },
@@ -80,7 +89,7 @@ export class ParleyServer {
         workers: () => workers.workerPids.length,
         workerCpu: () => workers.cpuSeconds(),
       });
-      const api = authRoutes(accounts, sessions, deployment, cookies, (step, reason) =>
+      const api = authRoutes(accounts, sessions, deployment, cookies, links, (step, reason) =>
         metrics.loginFailed(step, reason),
       );
       const http = createHttpServer(
@@ -103,11 +112,19 @@ export class ParleyServer {
       io.on('connection', (socket) =>
         socket.emit('serverInfo', { currentClientVersion: config.clientVersions.current }),
       );
-      io.use(requireSession(sessions, cookies));
+      io.use(
+        identify({
+          sessions,
+          cookies,
+          links,
+          usernameOf: (userId) => accounts.usernameOf(userId),
+          addressKeyOf: (request) => clientKey(request, deployment.proxies),
+        }),
+      );
       bindSocketsToSessions(io, sessions);
       // After the session check: how many sockets that session and its user hold.
       io.use(limitSockets());
-      attachSignaling(io, rooms);
+      attachSignaling(io, rooms, links);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.http.port, config.http.host, () => {
@@ -115,7 +132,7 @@ export class ParleyServer {
           resolve();
         });
       });
-      const stopMaintenance = startMaintenance(store.db, sessions);
+      const stopMaintenance = startMaintenance(store.db, sessions, links);
       const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap);
       log.info({ port: server.port }, 'listening');
       return server;

@@ -200,6 +200,12 @@ describe('account API', () => {
     // Something of the user in every kind of row: a device key from a call, an account event.
     const identityKey = await announceIdentityKey(baseUrl, user.cookie);
     expect((await post(baseUrl, '/api/sessions/revoke-others', {}, user.cookie)).status).toBe(200);
+    const link = (await (
+      await post(baseUrl, '/api/links', { profile: 'sensitive', singleUse: true }, user.cookie)
+    ).json()) as {
+      id: string;
+      secret: string;
+    };
     const exported = (await (await get('/api/account/export', user.cookie)).json()) as Record<string, unknown>;
     expect(exported).toMatchObject({
       user: { username: user.username },
@@ -207,6 +213,7 @@ describe('account API', () => {
       sessions: expect.any(Array),
       events: [{ kind: 'sessions_revoked' }],
       deviceIdentityKeys: [{ publicKey: identityKey }],
+      meetingLinks: [{ id: link.id, profile: 'sensitive', singleUse: true }],
     });
     expect(JSON.stringify(exported)).not.toContain(user.totpSecret);
     // Nor the password hash, which would let anyone holding the file guess the password offline.
@@ -222,7 +229,14 @@ describe('account API', () => {
     const userId = (exported.user as { id: string }).id;
     const holders = tablesHoldingUsers(db);
     expect(holders.map((h) => h.table)).toEqual(
-      expect.arrayContaining(['users', 'sessions', 'recovery_codes', 'account_events', 'identity_keys']),
+      expect.arrayContaining([
+        'users',
+        'sessions',
+        'recovery_codes',
+        'account_events',
+        'identity_keys',
+        'meeting_links',
+      ]),
     );
     const rowsOf = ({ table, column }: { table: string; column: string }) =>
       (db.prepare(`select count(*) as n from "${table}" where "${column}" = ?`).get(userId) as { n: number }).n;

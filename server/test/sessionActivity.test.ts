@@ -4,12 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Server as SocketIoServer } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sessions } from '../src/auth/sessions.js';
-import { bindSocketsToSessions, requireSession } from '../src/http/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadServerKey } from '../src/auth/serverKey.js';
+import { bindSocketsToSessions, identify } from '../src/http/index.js';
+import { linkSecrets, MeetingLinks } from '../src/links/index.js';
 import type { ParleyServer } from '../src/ParleyServer.js';
 import type { ParleyIo } from '../src/signaling/index.js';
 import { nowSeconds, openDatabase } from '../src/store/index.js';
@@ -54,7 +58,16 @@ describe('session activity on sockets', () => {
     const sessions = new Sessions(store.db, { idleSeconds: 4 * 3600, absoluteSeconds: 30 * 86400 }, () => now);
     const http = createServer();
     const io: ParleyIo = new SocketIoServer(http);
-    io.use(requireSession(sessions, { https: false, maxAgeSeconds: 30 * 86400 }));
+    const serverKey = await loadServerKey(mkdtempSync(join(tmpdir(), 'parley-key-')));
+    io.use(
+      identify({
+        sessions,
+        cookies: { https: false, maxAgeSeconds: 30 * 86400 },
+        links: new MeetingLinks(store.db, linkSecrets(serverKey)),
+        usernameOf: async () => 'caller',
+        addressKeyOf: () => 'test',
+      }),
+    );
     bindSocketsToSessions(io, sessions);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;

@@ -197,7 +197,7 @@ export class Accounts {
 
   /**
    * Immediate and complete: the user row and, with it (cascade), sessions,
-   * codes, events and device keys; on SQLite also overwritten on disk.
+   * codes, events, device keys and meeting links; on SQLite also overwritten on disk.
    */
   async deleteAccount(userId: string, request: AuthRequest<'deleteAccount'>): Promise<void> {
     await this.#reauthenticate(userId, request.password);
@@ -206,9 +206,16 @@ export class Accounts {
       for (const table of ['sessions', 'recovery_codes', 'account_events', 'identity_keys'] as const) {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();
       }
+      await trx.deleteFrom('meeting_links').where('owner_id', '=', userId).execute();
       await trx.deleteFrom('users').where('id', '=', userId).execute();
     });
     await this.store.flushDeleted(); // and off the disk, not only out of the tables
+  }
+
+  /** The username of an account (for the identity others see in a call), or undefined if it is gone. */
+  async usernameOf(userId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirst();
+    return row?.username;
   }
 
   async recordEvent(userId: string, kind: AccountEventKind): Promise<void> {

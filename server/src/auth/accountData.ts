@@ -67,6 +67,11 @@ export async function exportAccountData(db: Kysely<Database>, userId: string) {
     .select(['public_key', 'first_used_at', 'last_used_at'])
     .where('user_id', '=', userId)
     .execute();
+  const links = await db
+    .selectFrom('meeting_links')
+    .select(['id', 'profile', 'single_use', 'max_participants', 'valid_days', 'expires_at', 'created_at'])
+    .where('owner_id', '=', userId)
+    .execute();
   return {
     exportedAt: new Date().toISOString(),
     note: 'Everything Parley stores about you. Times are Unix seconds. Nothing about your calls is ever stored.',
@@ -91,6 +96,16 @@ export async function exportAccountData(db: Kysely<Database>, userId: string) {
       publicKey: k.public_key,
       firstUsedAt: k.first_used_at,
       lastUsedAt: k.last_used_at,
+    })),
+    meetingLinks: links.map((l) => ({
+      id: l.id,
+      profile: l.profile,
+      singleUse: l.single_use === 1,
+      maxParticipants: l.max_participants,
+      validDays: l.valid_days,
+      expiresAt: l.expires_at,
+      createdAt: l.created_at,
+      secret: 'stored as a hash only; your account page shows the whole link',
     })),
   };
 }

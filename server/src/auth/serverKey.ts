@@ -1,6 +1,7 @@
 // The server key seals TOTP secrets at rest (libsodium secretbox: XSalsa20-
-// Poly1305). It protects them against someone who gets a copy of the database
-// but not of the key file. The file is created on first start with mode 0600;
+// Poly1305), and derives the secrets of meeting links (so the database holds
+// only their hashes). It protects them against someone who gets a copy of the
+// database but not of the key file. The file is created on first start with mode 0600;
 // when it exists but cannot be read, the server refuses to start rather than
 // run without it (or, worse, make a new one and lock every user out).
 import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
@@ -14,6 +15,8 @@ export class ServerKeyError extends Error {
 export type ServerKey = {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** A 32-byte key for one purpose (`context`: 8 characters), derived with libsodium's KDF. */
+  subkey(id: number, context: string): Uint8Array;
 };
 
 const fileName = 'server.key';
@@ -41,6 +44,9 @@ export async function loadServerKey(dataDir: string): Promise<ServerKey> {
       const plaintext = sodium.to_string(message);
       sodium.memzero(message);
       return plaintext;
+    },
+    subkey(id, context) {
+      return sodium.crypto_kdf_derive_from_key(32, id, context, key);
     },
   };
 }

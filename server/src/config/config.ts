@@ -88,6 +88,8 @@ const EnvSchema = z
     PARLEY_MIN_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
     /** Clients older than this are offered the update. */
     PARLEY_CURRENT_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
+    /** Meeting links expire at most this many days after their last use. */
+    PARLEY_LINK_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(365),
     /** TEST ONLY: write every forwarded RTP packet to this file, to prove it is ciphertext. */
     PARLEY_TEST_MEDIA_TAP: z.string().min(1).max(4096).optional(),
   })
@@ -111,6 +113,7 @@ export type Config = {
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
   databaseUrl: string | undefined;
   clientVersions: { minimum: string; current: string };
+  links: { maxDays: number };
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PARLEY_LOG_LEVEL,
     databaseUrl: e.PARLEY_DATABASE_URL,
     clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
+    links: { maxDays: e.PARLEY_LINK_MAX_DAYS },
     testMediaTap: e.PARLEY_TEST_MEDIA_TAP === undefined ? undefined : resolve(e.PARLEY_TEST_MEDIA_TAP),
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,

@@ -11,11 +11,6 @@ export {
 export { sessionCookieName, sessionTokenFromHeader, type CookiePolicy } from './api/sessionCookie.js';
 export { isSameOrigin, requestScheme, type Deployment } from './sameOrigin.js';
 export { responseHeaders, securityHeaders } from './securityHeaders.js';
-export {
-  HandshakeRefusedError,
-  requireClientVersion,
-  requireSession,
-  type HandshakeRefusal,
-} from './socketHandshake.js';
+export { HandshakeRefusedError, requireClientVersion, identify, type HandshakeRefusal } from './socketHandshake.js';
 export { bindSocketsToSessions } from './socketSessions.js';
 export { metricsEndpoint } from './metricsEndpoint.js';

@@ -15,15 +15,18 @@ const log = createLogger('http.socketSessions');
 export function bindSocketsToSessions(io: ParleyIo, sessions: Sessions): () => void {
   const onEnded = (ended: string[]) => {
     const gone = new Set(ended);
-    for (const socket of io.sockets.sockets.values()) if (gone.has(socket.data.sessionId)) socket.disconnect(true);
+    for (const socket of io.sockets.sockets.values())
+      if (socket.data.sessionId !== undefined && gone.has(socket.data.sessionId)) socket.disconnect(true);
   };
   sessions.on('ended', onEnded);
   io.on('connection', (socket) => {
     // Every message is activity; Sessions writes it down at most once an hour,
     // and the message does not wait for that write.
+    const sessionId = socket.data.sessionId;
+    if (sessionId === undefined) return; // a guest: no session to keep alive
     socket.use((_event, next) => {
       sessions
-        .recordActivity(socket.data.sessionId)
+        .recordActivity(sessionId)
         .catch((error: unknown) => log.warn({ err: errorSummary(error) }, 'could not record session activity'));
       next();
     });

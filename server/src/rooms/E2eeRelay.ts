@@ -24,7 +24,8 @@ export class E2eeRelay {
     peer.reserveAnnouncement();
     const { identityKey, callKey, signature } = announcement;
     try {
-      await this.hooks.rememberIdentityKey(peer.userId, identityKey);
+      // Only accounts' devices are remembered; a guest leaves nothing behind.
+      if (!peer.isGuest) await this.hooks.rememberIdentityKey(peer.userId, identityKey);
     } catch (error) {
       peer.abandonAnnouncement();
       throw error;

@@ -1,8 +1,11 @@
 // What hosts may do to a call and to the people in it: admit or deny those
-// waiting, lock, mute, remove, appoint another host, end the call. Every
-// action first checks, against the roster, that the requester is a host
-// still in the call.
-import type { Admission } from '@parley/shared';
+// waiting, lock, mute, remove, appoint another host, let guests speak, end
+// the call. Every action first checks, against the roster, that the
+// requester is a host still in the call. Knocks are limited per person, and
+// for guests also per address and per meeting link; a single-use link
+// admits one person.
+import type { Admission, Permissions } from '@parley/shared';
+import { assertMayHost, type CallRules } from './CallRules.js';
 import { ClientError, NotFoundError, RateLimitError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { limits, userRates } from './limits.js';
@@ -17,6 +20,9 @@ const log = createLogger('rooms.HostControls');
 export type HostedRoom = {
   readonly roster: Roster;
   readonly media: RoomMedia;
+  readonly rules: CallRules;
+  /** A single-use meeting link admitted its person: it ends (the room's hooks delete it). */
+  spendLink(linkId: string): void;
   /** Moves a peer into the call proper and tells everyone. */
   enter(peer: Peer): Admission;
   leave(peer: Peer): void;
@@ -25,8 +31,12 @@ export type HostedRoom = {
 
 export class HostControls {
   #locked = false;
-  /** Knocks per user on this call. */
+  /** Knocks per user on this call; guests' also per address and per link. */
   readonly #knocks = new RateLimiter<string>();
+  readonly #guestKnocks = new RateLimiter<string>();
+  readonly #linkKnocks = new RateLimiter<string>();
+  /** Single-use links that already admitted someone in this call. */
+  readonly #spentLinks = new Set<string>();
   /** Denials per user on this call; at `limits.deniesBeforeBlock` they are blocked. */
   readonly #denials = new Map<string, number>();
   readonly #blocked = new Set<string>();
@@ -43,8 +53,13 @@ export class HostControls {
     if (this.#blocked.has(peer.userId))
       throw new ClientError('blocked', 'The hosts turned you away from this call twice; you cannot knock again.');
     if (this.#locked) throw new ClientError('room_locked', 'The host has locked this call.');
+    if (peer.viaLink && this.#spentLinks.has(peer.viaLink.id)) throw spentLink();
     if (!this.#knocks.tryTake(peer.userId, userRates.knock))
       throw new RateLimitError('knocks on this call', userRates.knock);
+    if (peer.addressKey && !this.#guestKnocks.tryTake(peer.addressKey, userRates.guestKnockPerAddress))
+      throw new RateLimitError('guest knocks from your network on this call', userRates.guestKnockPerAddress);
+    if (peer.viaLink && !this.#linkKnocks.tryTake(peer.viaLink.id, userRates.linkKnock))
+      throw new RateLimitError('knocks through this meeting link', userRates.linkKnock);
     roster.waiting.set(peer.id, peer);
     roster.notifyLobby();
   }
@@ -54,9 +69,26 @@ export class HostControls {
     roster.assertHost(host);
     const guest = roster.waiting.get(peerId);
     if (!guest) throw new NotFoundError('waiting participant');
+    const link = guest.viaLink?.singleUse ? guest.viaLink.id : undefined;
+    if (link !== undefined && this.#spentLinks.has(link)) throw spentLink();
     roster.waiting.delete(peerId);
     guest.notify('admitted', this.room.enter(guest));
+    if (link !== undefined) {
+      this.#spentLinks.add(link);
+      this.room.spendLink(link);
+      // Anyone else waiting on that link came too late: it admits one person.
+      for (const other of [...roster.waiting.values()]) {
+        if (other.viaLink?.id !== link) continue;
+        roster.waiting.delete(other.id);
+        other.notify('leftCall', { reason: 'link_used' });
+      }
+    }
     roster.notifyLobby();
+  }
+
+  /** Sensitive calls: let a guest use camera and microphone, share a screen, or take it back. */
+  allowMedia(host: Peer, peerId: string, permissions: Permissions): void {
+    this.room.rules.allowMedia(host, peerId, permissions);
   }
 
   deny(host: Peer, peerId: string): void {
@@ -97,6 +129,7 @@ export class HostControls {
     target.notify('leftCall', { reason: 'removed' });
     this.room.leave(target);
     if (target.userId !== organiser && roster.isHostUser(target.userId)) this.#setHost(target.userId, false);
+    this.room.rules.checkHosts();
   }
 
   lock(host: Peer, locked: boolean): void {
@@ -146,6 +179,7 @@ export class HostControls {
     roster.assertHost(host);
     const target = roster.admitted.get(peerId);
     if (!target) throw new NotFoundError('participant');
+    assertMayHost(target);
     this.#setHost(target.userId, true);
   }
 
@@ -164,4 +198,8 @@ export function setHandRaised(roster: Roster, peer: Peer, raised: boolean): void
   if (peer.handRaised === raised) return;
   peer.handRaised = raised;
   roster.broadcast('participantUpdated', roster.describe(peer));
+}
+
+function spentLink(): ClientError {
+  return new ClientError('link_unusable', 'This single-use meeting link has already let someone in.');
 }

@@ -5,7 +5,7 @@
 // bound them are taken before the media worker is asked.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { E2eeAnnouncement, MediaSource } from '@parley/shared';
+import type { E2eeAnnouncement, Identity, MediaSource, Permissions } from '@parley/shared';
 import { createLogger } from '../logging/index.js';
 import { ClientError, NotFoundError } from '../errors.js';
 import { limits, type PeerRateKind } from './limits.js';
@@ -15,6 +15,20 @@ import { Outbox, type Notify, type PeerLink } from './Outbox.js';
 const log = createLogger('rooms.Peer');
 
 export type ProducerAppData = { peerId: string; source: MediaSource };
+
+/** Who a peer is, from the socket's handshake (never from a request). */
+export type PeerIdentity = {
+  /** An account's id, or a guest's id (derived from their browser's token and the link: stable across reconnects). */
+  userId: string;
+  identity: Identity;
+  /** The meeting link they came through, if any. */
+  viaLink?: { id: string; singleUse: boolean } | undefined;
+  /** Guests: their client address's key, for knock limits (memory only, never logged). */
+  addressKey?: string | undefined;
+};
+
+/** Everyone may send everything, unless the room says otherwise (guests of a sensitive call). */
+export const allMedia: Permissions = { speak: true, share: true };
 
 /** What transports, producers and consumers have in common here. */
 type MediaObject = {
@@ -50,14 +64,29 @@ export class Peer {
   readonly #resumeToken = randomBytes(32).toString('base64url');
   readonly #outbox: Outbox;
 
+  /** From the session or the meeting link, never from the client. */
+  readonly userId: string;
+  readonly identity: Identity;
+  readonly viaLink: { id: string; singleUse: boolean } | undefined;
+  readonly addressKey: string | undefined;
+  /** What this peer may send; the room sets it (guests of a sensitive call start with nothing). */
+  permissions: Permissions = allMedia;
+
   constructor(
-    /** From the session, never from the client. */
-    readonly userId: string,
+    who: PeerIdentity,
     /** Chosen for this call only; never stored. */
     readonly displayName: string,
     link: PeerLink,
   ) {
+    this.userId = who.userId;
+    this.identity = who.identity;
+    this.viaLink = who.viaLink;
+    this.addressKey = who.addressKey;
     this.#outbox = new Outbox(link);
+  }
+
+  get isGuest(): boolean {
+    return this.identity.kind === 'guest';
   }
 
   readonly notify: Notify = (event, payload) => this.#outbox.send(event, payload);

@@ -6,10 +6,18 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
-import { RtpCapabilitiesSchema, type Admission, type ResponseOf } from '@parley/shared';
+import {
+  RtpCapabilitiesSchema,
+  type Admission,
+  type CallPolicy,
+  type MediaSource,
+  type RequestOf,
+  type ResponseOf,
+} from '@parley/shared';
 import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import { createLogger } from '../logging/index.js';
 import { describeProducers } from './describe.js';
+import { CallRules } from './CallRules.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
 import { limits, peerRates, type PeerRateKind } from './limits.js';
@@ -31,6 +39,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   readonly media: RoomMedia;
   readonly host: HostControls;
   readonly e2ee: E2eeRelay;
+  readonly rules: CallRules;
   #closed = false;
   #unusedTimer: NodeJS.Timeout | undefined;
   /** Peers whose socket dropped, with the timer that removes them. */
@@ -43,9 +52,13 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     router: types.Router,
     organiserId: string,
     private readonly context: RoomContext,
+    policy: CallPolicy = { profile: 'standard', maxParticipants: limits.peersPerRoom },
+    /** The meeting link this call was started from, if any. */
+    readonly linkId?: string,
   ) {
     super();
     this.roster = new Roster(organiserId);
+    this.rules = new CallRules(policy, this, context.timings);
     this.media = new RoomMedia(router, this.roster, context);
     this.host = new HostControls(this);
     this.e2ee = new E2eeRelay(this.roster, context.hooks);
@@ -72,6 +85,8 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     if (this.roster.size >= limits.peersPerRoom) {
       throw new LimitError('participants per room', limits.peersPerRoom);
     }
+    this.rules.assertRoomFor();
+    peer.permissions = this.rules.permissionsFor(peer);
     if (this.roster.isHost(peer)) return { status: 'admitted', ...this.enter(peer) };
     this.host.knock(peer);
     return { status: 'waiting', peerId: peer.id };
@@ -105,8 +120,16 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     setHandRaised(this.roster, peer, raised);
   }
 
+  /** Sends a new stream, if the call's rules let this peer send from that source. */
+  async produce(peer: Peer, request: RequestOf<'produce'>): Promise<ResponseOf<'produce'>> {
+    this.roster.assertAdmitted(peer);
+    this.rules.assertMaySend(peer, request.source);
+    return this.media.produce(peer, request);
+  }
+
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     this.roster.assertAdmitted(peer);
+    if (!paused) this.rules.assertMaySend(peer, peer.producer(producerId).appData.source);
     await this.media.setPaused(peer, producerId, paused);
     if (!paused) peer.mutedByHost.delete(producerId);
   }
@@ -152,6 +175,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     roster.admitted.delete(peer.id);
     peer.close();
     roster.broadcast('peerLeft', { peerId: peer.id });
+    this.rules.checkHosts();
     if (roster.admitted.size === 0) {
       for (const waiting of roster.waiting.values()) waiting.notify('leftCall', { reason: 'room_closed' });
       this.close();
@@ -168,12 +192,23 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     peer.assignKeySlot(slot);
     this.roster.admitted.set(peer.id, peer);
     this.roster.broadcast('participantJoined', this.roster.describe(peer), peer);
+    this.rules.checkHosts();
     return this.#describeFor(peer);
+  }
+
+  spendLink(linkId: string): void {
+    this.context.hooks.spendLink?.(linkId);
+  }
+
+  /** Closes what `peer` sends from these sources (a host took the permission back). */
+  closeProducers(peer: Peer, sources: MediaSource[]): void {
+    for (const producer of [...peer.producers]) if (sources.includes(producer.appData.source)) producer.close();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.rules.close();
     clearTimeout(this.#unusedTimer);
     for (const timer of this.#suspended.values()) clearTimeout(timer);
     for (const peer of this.roster.admitted.values()) peer.close();
@@ -188,6 +223,8 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     return {
       peerId: peer.id,
       isHost: this.roster.isHost(peer),
+      call: this.rules.policy,
+      permissions: peer.permissions,
       accountId: peer.userId,
       keySlot: peer.keySlot,
       // mediasoup types codec parameters loosely; our schema is the contract.

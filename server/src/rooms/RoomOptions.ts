@@ -18,6 +18,8 @@ export type MediaNetwork = {
 export type RoomHooks = {
   /** Records a device's public identity key under its account. */
   rememberIdentityKey(userId: string, publicKey: string): Promise<void>;
+  /** A single-use meeting link admitted its person: end it. */
+  spendLink?: (linkId: string) => void;
   /** Test-only media tap (PARLEY_TEST_MEDIA_TAP): sees every new producer. */
   onProducer?: (router: types.Router, producer: types.Producer<ProducerAppData>) => void;
 };

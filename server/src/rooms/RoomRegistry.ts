@@ -1,8 +1,11 @@
 // The rooms that exist right now, by id. A logged-in user creates a room and
 // becomes its host; the id is 128 random bits, so the share link is the only
-// way in. Rooms live in memory only and are forgotten when they close.
+// way in. A meeting link's call is a room too, started by the link's owner;
+// whoever opens the link before that waits here to be told it started.
+// Rooms live in memory only and are forgotten when they close.
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, RateLimitError } from '../errors.js';
+import type { CallPolicy } from '@parley/shared';
+import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import type { WorkerPool } from '../sfu/index.js';
 import { defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
 import { Quota, RateLimiter } from './rateLimit.js';
@@ -15,6 +18,10 @@ export class RoomRegistry {
   /** Each open room holds a mediasoup router: a user holds a few at a time, and frees one when it closes. */
   readonly #openRooms = new Quota(limits.openRoomsPerUser, 'open calls per account');
   readonly #creations = new RateLimiter<string>();
+  /** The running call of each meeting link. */
+  readonly #linkRooms = new Map<string, Room>();
+  /** Who waits for a meeting link's call to start, per link. */
+  readonly #waitingForHost = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -41,7 +48,9 @@ export class RoomRegistry {
     return { rooms: this.#rooms.size, participants, waiting };
   }
 
-  async create(organiserId: string): Promise<Room> {
+  /** A new call; `linkId` makes it that meeting link's call (at most one at a time). */
+  async create(organiserId: string, policy: CallPolicy, linkId?: string): Promise<Room> {
+    if (linkId !== undefined && this.#linkRooms.has(linkId)) return this.#linkRooms.get(linkId) as Room;
     // Both taken before the router is awaited, so parallel requests cannot all pass.
     const release = this.#openRooms.reserve(organiserId);
     if (!this.#creations.tryTake(organiserId, userRates.createRoom)) {
@@ -55,14 +64,45 @@ export class RoomRegistry {
       release();
       throw error;
     }
+    // Two owners' devices starting the same link's call at once: the first one's room counts.
+    const running = linkId === undefined ? undefined : this.#linkRooms.get(linkId);
+    if (running) {
+      router.close();
+      release();
+      return running;
+    }
     const id = randomBytes(16).toString('base64url');
-    const room = new Room(id, router, organiserId, this.#context);
+    const room = new Room(id, router, organiserId, this.#context, policy, linkId);
     this.#rooms.set(id, room);
+    if (linkId !== undefined) this.#linkRooms.set(linkId, room);
     room.once('close', () => {
       this.#rooms.delete(id);
+      if (linkId !== undefined && this.#linkRooms.get(linkId) === room) this.#linkRooms.delete(linkId);
       release();
     });
+    if (linkId !== undefined) {
+      for (const tell of this.#waitingForHost.get(linkId) ?? []) tell();
+      this.#waitingForHost.delete(linkId);
+    }
     return room;
+  }
+
+  /** The running call of a meeting link, if its owner started it. */
+  linkRoom(linkId: string): Room | undefined {
+    return this.#linkRooms.get(linkId);
+  }
+
+  /** Tells `started` when the link's call starts; returns the function that stops waiting. */
+  waitForHost(linkId: string, started: () => void): () => void {
+    const waiting = this.#waitingForHost.get(linkId) ?? new Set<() => void>();
+    if (waiting.size >= limits.waitingForHostPerLink)
+      throw new LimitError('people waiting for this call to start', limits.waitingForHostPerLink);
+    waiting.add(started);
+    this.#waitingForHost.set(linkId, waiting);
+    return () => {
+      waiting.delete(started);
+      if (waiting.size === 0 && this.#waitingForHost.get(linkId) === waiting) this.#waitingForHost.delete(linkId);
+    };
   }
 
   /** The room with this id; an unknown id and a closed room look the same. */

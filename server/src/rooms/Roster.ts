@@ -69,7 +69,11 @@ export class Roster {
 
   /** Hosts see who is waiting. */
   notifyLobby(): void {
-    const waiting = [...this.waiting.values()].map((p) => ({ peerId: p.id, displayName: p.displayName }));
+    const waiting = [...this.waiting.values()].map((p) => ({
+      peerId: p.id,
+      displayName: p.displayName,
+      identity: p.identity,
+    }));
     for (const peer of this.admitted.values()) if (this.isHost(peer)) peer.notify('lobbyChanged', { waiting });
   }
 

@@ -18,10 +18,12 @@ export function describeParticipant(peer: Peer, isHost: boolean): Participant {
   return {
     peerId: peer.id,
     displayName: peer.displayName,
+    identity: peer.identity,
     isHost,
     accountId: peer.userId,
     keySlot: peer.keySlot,
     handRaised: peer.handRaised,
+    permissions: peer.permissions,
     ...(peer.e2ee ? { e2ee: peer.e2ee } : {}),
   };
 }

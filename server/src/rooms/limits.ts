@@ -20,8 +20,12 @@ export const limits = {
   /** Sockets: a browser tab holds one; a reconnecting tab briefly two. */
   socketsPerSession: 4,
   socketsPerUser: 10,
+  /** Guests have no session: their sockets are counted per network address (a school shares one). */
+  guestSocketsPerAddress: 60,
   /** Denials after which a person may not knock on that call again. */
   deniesBeforeBlock: 2,
+  /** Sockets waiting for a meeting link's call to start. */
+  waitingForHostPerLink: 200,
 } as const;
 
 /**
@@ -68,6 +72,10 @@ export const userRates = {
   knock: { capacity: 5, perSecond: 1 / 30 },
   /** Creating calls: each costs a mediasoup router. */
   createRoom: { capacity: 10, perSecond: 1 / 6 },
+  /** Guests knocking from one address on one call (a school behind one NAT: a class at once, then slowly). */
+  guestKnockPerAddress: { capacity: 30, perSecond: 1 / 10 },
+  /** Knocks through one meeting link, whoever they come from (each is shown to every host). */
+  linkKnock: { capacity: 60, perSecond: 1 / 5 },
 } satisfies Record<string, Rate>;
 
 /**
@@ -85,6 +93,8 @@ export const requestBounds = {
   endCall: 'hostAction',
   muteParticipant: 'hostAction',
   appointHost: 'hostAction',
+  allowMedia: 'hostAction',
+  joinLink: 'per user, address and link: knock rates and a block after denials (HostControls)',
   pauseProducer: 'producerControl',
   raiseHand: 'producerControl',
   lowerHand: 'hostAction',
@@ -114,6 +124,8 @@ function isPeerRateKind(value: string): value is PeerRateKind {
 
 /** How long rooms and dropped peers are kept. Injectable so tests need not wait 20 s. */
 export type RoomTimings = {
+  /** Sensitive calls: how long a call goes on without any host before it ends for everyone. */
+  noHostGraceMs: number;
   /** How long a peer whose socket dropped keeps its place (and its media) in the call. */
   reconnectGraceMs: number;
   /** A room nobody enters closes after this long. */
@@ -121,6 +133,7 @@ export type RoomTimings = {
 };
 
 export const defaultRoomTimings: RoomTimings = {
+  noHostGraceMs: 60_000,
   reconnectGraceMs: 20_000,
   unusedRoomMs: 10 * 60_000,
 };

@@ -12,8 +12,9 @@ import {
   type ServerToClientEvents,
 } from '@parley/shared';
 import { ClientError, toWireError } from '../errors.js';
-import { createLogger } from '../logging/index.js';
-import { Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
+import { createLogger, errorSummary } from '../logging/index.js';
+import { LinkUnusableError, type MeetingLinks } from '../links/index.js';
+import { limits, Peer, peerRateKindOf, type PeerLink, type Room, type RoomRegistry } from '../rooms/index.js';
 import type { SocketData } from './attachSignaling.js';
 import { RequestErrorLog } from './RequestErrorLog.js';
 
@@ -37,12 +38,19 @@ export class SignalingSession {
   #membership: { room: Room; peer: Peer } | undefined;
   readonly #errors = new RequestErrorLog(log);
 
+  /** Stops waiting for a meeting link's call to start (this socket waits for at most one). */
+  #stopWaiting: (() => void) | undefined;
+
   constructor(
     private readonly socket: ParleySocket,
     private readonly rooms: RoomRegistry,
+    private readonly links: MeetingLinks,
   ) {
     const handlers: Handlers = {
-      createRoom: () => this.#createRoom(),
+      createRoom: (request) => this.#createRoom(request),
+      joinLink: (request) => this.#joinLink(request),
+      allowMedia: (request) =>
+        this.#joined(async ({ room, peer }) => (room.host.allowMedia(peer, request.peerId, request), {})),
       join: (request) => this.#join(request),
       resume: (request) => this.#resume(request),
       admit: (request) => this.#joined(async ({ room, peer }) => (room.host.admit(peer, request.peerId), {})),
@@ -64,7 +72,7 @@ export class SignalingSession {
       restartIce: (request) => this.#joined(({ room, peer }) => room.media.restartIce(peer, request)),
       createTransport: () => this.#joined(({ room, peer }) => room.media.createTransport(peer)),
       connectTransport: (request) => this.#joined(({ room, peer }) => room.media.connectTransport(peer, request)),
-      produce: (request) => this.#joined(({ room, peer }) => room.media.produce(peer, request)),
+      produce: (request) => this.#joined(({ room, peer }) => room.produce(peer, request)),
       consume: (request) => this.#joined(({ room, peer }) => room.media.consume(peer, request)),
       resumeConsumer: (request) => this.#joined(({ room, peer }) => room.media.resumeConsumer(peer, request)),
       requestKeyFrame: (request) => this.#joined(({ room, peer }) => room.media.requestKeyFrame(peer, request)),
@@ -83,6 +91,7 @@ export class SignalingSession {
   }
 
   leave(): void {
+    this.#stopWaiting?.();
     const membership = this.#membership;
     this.#membership = undefined;
     membership?.room.leave(membership.peer);
@@ -90,6 +99,7 @@ export class SignalingSession {
 
   /** The socket is gone: the peer keeps its place for a grace period, to resume on a new socket. */
   close(): void {
+    this.#stopWaiting?.();
     const membership = this.#membership;
     this.#membership = undefined;
     membership?.room.suspend(membership.peer);
@@ -141,20 +151,67 @@ export class SignalingSession {
     if (kind && this.#membership) this.#membership.room.charge(this.#membership.peer, kind);
   }
 
-  async #createRoom(): Promise<ResponseOf<'createRoom'>> {
-    const room = await this.rooms.create(this.socket.data.userId);
+  async #createRoom(request: RequestOf<'createRoom'>): Promise<ResponseOf<'createRoom'>> {
+    this.#assertAccount();
+    const maxParticipants = request.profile === 'sensitive' ? (request.maxParticipants ?? 10) : limits.peersPerRoom;
+    const room = await this.rooms.create(this.socket.data.userId, { profile: request.profile, maxParticipants });
     return { roomId: room.id };
   }
 
+  /** By a room's id: accounts only (guests come through a meeting link). */
   async #join(request: RequestOf<'join'>): Promise<ResponseOf<'join'>> {
-    // A peer that was removed, denied or whose room ended may knock again.
-    if (this.#membership && !this.#membership.room.has(this.#membership.peer)) this.#membership = undefined;
-    if (this.#membership) throw new ClientError('already_joined', 'already in a call');
+    this.#assertAccount();
+    this.#assertNotInCall();
     const room = this.rooms.get(request.roomId);
-    const peer = new Peer(this.socket.data.userId, request.displayName, this.#link);
+    return this.#enter(room, request.displayName, undefined);
+  }
+
+  /**
+   * A meeting link's call: its owner starts it; anyone else knocks once it
+   * runs, or waits to be told (`callStarted`) and asks again.
+   */
+  async #joinLink(request: RequestOf<'joinLink'>): Promise<ResponseOf<'joinLink'>> {
+    this.#assertNotInCall();
+    const { guest, userId } = this.socket.data;
+    // A guest's socket holds the link it came with; it cannot wander to another.
+    if (guest && guest.link.id !== request.linkId) throw new LinkUnusableError();
+    const link = await this.links.verify(request.linkId, request.secret);
+    let room = this.rooms.linkRoom(link.id);
+    if (!room) {
+      if (guest || userId !== link.ownerId) {
+        this.#stopWaiting?.();
+        this.#stopWaiting = this.rooms.waitForHost(link.id, () => {
+          this.#stopWaiting = undefined;
+          this.socket.emit('callStarted', { linkId: link.id });
+        });
+        return { status: 'waitingForHost' };
+      }
+      room = await this.rooms.create(userId, { profile: link.profile, maxParticipants: link.maxParticipants }, link.id);
+    }
+    this.links
+      .touch(link.id)
+      .catch((error: unknown) => log.warn({ err: errorSummary(error) }, 'could not extend a meeting link'));
+    const response = this.#enter(room, request.displayName, { id: link.id, singleUse: link.singleUse });
+    return { ...response, roomId: room.id };
+  }
+
+  #enter(room: Room, displayName: string, viaLink: { id: string; singleUse: boolean } | undefined) {
+    const { userId, identity, guest } = this.socket.data;
+    const peer = new Peer({ userId, identity, viaLink, addressKey: guest?.addressKey }, displayName, this.#link);
     const response = room.join(peer);
     this.#membership = { room, peer };
     return response;
+  }
+
+  #assertNotInCall(): void {
+    // A peer that was removed, denied or whose room ended may knock again.
+    if (this.#membership && !this.#membership.room.has(this.#membership.peer)) this.#membership = undefined;
+    if (this.#membership) throw new ClientError('already_joined', 'already in a call');
+  }
+
+  #assertAccount(): void {
+    if (this.socket.data.guest)
+      throw new ClientError('not_allowed', 'Guests join through their meeting link; they cannot start calls.');
   }
 
   async #resume(request: RequestOf<'resume'>): Promise<ReplyFirst<ResponseOf<'resume'>>> {

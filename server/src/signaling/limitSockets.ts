@@ -11,24 +11,25 @@ type Middleware = (socket: ParleySocket, next: (error?: Error) => void) => void;
 export function limitSockets(): Middleware {
   const perSession = new Quota(limits.socketsPerSession, 'open connections per session');
   const perUser = new Quota(limits.socketsPerUser, 'open connections per account');
+  const perGuestAddress = new Quota(limits.guestSocketsPerAddress, 'guest connections per network');
   return (socket, next) => {
-    let releaseSession: () => void;
-    let releaseUser: () => void;
-    try {
-      releaseSession = perSession.reserve(socket.data.sessionId);
-    } catch {
-      return next(refusal());
+    // Accounts per session and per account; guests per guest and per address (they have no session).
+    const { sessionId, userId, guest } = socket.data;
+    const holds: { quota: Quota; key: string }[] = [
+      ...(sessionId !== undefined ? [{ quota: perSession, key: sessionId }] : []),
+      { quota: perUser, key: userId },
+      ...(guest ? [{ quota: perGuestAddress, key: guest.addressKey }] : []),
+    ];
+    const releases: (() => void)[] = [];
+    for (const { quota, key } of holds) {
+      try {
+        releases.push(quota.reserve(key));
+      } catch {
+        for (const undo of releases) undo();
+        return next(refusal());
+      }
     }
-    try {
-      releaseUser = perUser.reserve(socket.data.userId);
-    } catch {
-      releaseSession();
-      return next(refusal());
-    }
-    const release = () => {
-      releaseSession();
-      releaseUser();
-    };
+    const release = () => releases.forEach((undo) => undo());
     // The connection, not the socket: if it closes before the handshake ends,
     // socket.io drops the socket without a 'disconnect' event.
     socket.conn.once('close', release);

@@ -45,6 +45,20 @@ export type IdentityKeysTable = {
   last_used_at: number;
 };
 
+export type MeetingLinksTable = {
+  id: string;
+  owner_id: string;
+  /** SHA-256 of the link's secret: the secret itself is only in the link (its fragment). */
+  secret_hash: string;
+  profile: 'standard' | 'sensitive';
+  /** 1: admits one guest, then is deleted; 0: any number. */
+  single_use: number;
+  max_participants: number;
+  valid_days: number;
+  expires_at: number;
+  created_at: number;
+};
+
 export type AccountEventKind =
   'recovery_code_used' | 'recovery_codes_regenerated' | 'password_changed' | 'sessions_revoked';
 
@@ -54,4 +68,5 @@ export type Database = {
   recovery_codes: RecoveryCodesTable;
   account_events: AccountEventsTable;
   identity_keys: IdentityKeysTable;
+  meeting_links: MeetingLinksTable;
 };

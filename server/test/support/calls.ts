@@ -81,7 +81,9 @@ export function callHelpers(baseUrl: () => string) {
     const reply = await request(guest, 'join', { roomId, displayName });
     expect(reply).toMatchObject({ ok: true, data: { status: 'waiting' } });
     const peerId = String(reply.data?.peerId);
-    expect(await lobby).toMatchObject({ waiting: expect.arrayContaining([{ peerId, displayName }]) });
+    expect(await lobby).toMatchObject({
+      waiting: expect.arrayContaining([expect.objectContaining({ peerId, displayName })]),
+    });
     return peerId;
   };
   /** A fresh guest knocking on `roomId`, and the peer id the server gave it. */

@@ -23,6 +23,8 @@ export const errorCodes = [
   'weak_password',
   'expired',
   'client_outdated',
+  'link_unusable',
+  'not_allowed',
   'internal',
 ] as const;
 

@@ -10,93 +10,46 @@ import {
   RtpCapabilitiesSchema,
   RtpParametersSchema,
 } from './mediaParameters.js';
+import { LinkIdSchema, LinkSecretSchema } from '../links/api.js';
 
-/** Room ids are random and long; the link that carries one is the only way in. */
-export const RoomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'room id must be 16–64 URL-safe characters');
-const ServerIdSchema = z.uuid();
-
-export const MediaSourceSchema = z.enum(['microphone', 'camera', 'screen']);
-export type MediaSource = z.infer<typeof MediaSourceSchema>;
-
-export const RemoteProducerSchema = z.object({
-  producerId: ServerIdSchema,
-  peerId: ServerIdSchema,
-  kind: MediaKindSchema,
-  source: MediaSourceSchema,
-});
-export type RemoteProducer = z.infer<typeof RemoteProducerSchema>;
-
-export const TransportDirectionSchema = z.enum(['send', 'recv']);
-
-/** Chosen for one call and never stored. */
-export const DisplayNameSchema = z
-  .string()
-  .transform((value) => value.normalize('NFKC').trim())
-  .pipe(z.string().min(1, 'enter a name').max(40, 'names have at most 40 characters'));
-
-const base64url = (bytes: number) =>
-  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `expected ${bytes} bytes, base64url`);
-
-/**
- * A participant's end-to-end encryption keys for this call: its device's
- * long-term identity key (Ed25519), a per-call X25519 key, and the identity
- * key's signature over the call key, the room and the peer id. The server
- * relays it; receivers check the signature themselves.
- */
-export const E2eeAnnouncementSchema = z.object({
-  identityKey: base64url(32),
-  callKey: base64url(32),
-  signature: base64url(64),
-});
-export type E2eeAnnouncement = z.infer<typeof E2eeAnnouncementSchema>;
-
-export const ParticipantSchema = z.object({
-  peerId: ServerIdSchema,
-  displayName: z.string().max(40),
-  isHost: z.boolean(),
-  /** The account behind this participant (a random id), so keys can be remembered per person across calls. */
-  accountId: ServerIdSchema,
-  /** Small per-call number for SFrame key ids; reused after a participant leaves. */
-  keySlot: z.number().int().min(0).max(4095),
-  e2ee: E2eeAnnouncementSchema.optional(),
-  /** They raised their hand to speak. */
-  handRaised: z.boolean().optional(),
-});
-export type Participant = z.infer<typeof ParticipantSchema>;
-
-/** What a peer needs once it is in the call proper. */
-export const AdmissionSchema = z.object({
-  peerId: ServerIdSchema,
-  isHost: z.boolean(),
-  /** Our own account id, as others see it (part of the call security code). */
-  accountId: ServerIdSchema,
-  keySlot: z.number().int().min(0).max(4095),
-  routerRtpCapabilities: RtpCapabilitiesSchema,
-  producers: z.array(RemoteProducerSchema).max(1000),
-  participants: z.array(ParticipantSchema).max(1000),
-  /** The current dominant speaker, so a newcomer's layout is right from the start. */
-  activeSpeaker: z.uuid().optional(),
-  /** TURN servers from the server's configuration; empty by default (no third party is contacted). */
-  iceServers: z
-    .array(
-      z.object({
-        urls: z.array(z.string().max(256)).max(8),
-        username: z.string().max(256).optional(),
-        credential: z.string().max(256).optional(),
-      }),
-    )
-    .max(8),
-  /** Proves a later `resume` comes from this peer; a secret between it and the server. */
-  resumeToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-});
-export type Admission = z.infer<typeof AdmissionSchema>;
+import {
+  AdmissionSchema,
+  CallProfileSchema,
+  DisplayNameSchema,
+  E2eeAnnouncementSchema,
+  MediaSourceSchema,
+  RoomIdSchema,
+  ServerIdSchema,
+  TransportDirectionSchema,
+} from './participants.js';
 
 const PeerTargetSchema = z.object({ peerId: ServerIdSchema });
 
 export const clientRequests = {
   createRoom: {
-    request: z.object({}),
+    request: z.object({
+      profile: CallProfileSchema.default('standard'),
+      /** Sensitive calls: how many people may be in the call at once (default 10). */
+      maxParticipants: z.number().int().min(2).max(50).optional(),
+    }),
     response: z.object({ roomId: RoomIdSchema }),
+  },
+  /**
+   * Join the call a meeting link names. The owner starts it (and becomes its
+   * host); anyone else knocks once it runs, or hears `callStarted` when it does.
+   */
+  joinLink: {
+    request: z.object({ linkId: LinkIdSchema, secret: LinkSecretSchema, displayName: DisplayNameSchema }),
+    response: z.discriminatedUnion('status', [
+      AdmissionSchema.extend({ status: z.literal('admitted'), roomId: RoomIdSchema }),
+      z.object({ status: z.literal('waiting'), peerId: ServerIdSchema, roomId: RoomIdSchema }),
+      z.object({ status: z.literal('waitingForHost') }),
+    ]),
+  },
+  /** Host, sensitive calls: let a guest use camera and microphone (speak) and share their screen (share). */
+  allowMedia: {
+    request: z.object({ peerId: ServerIdSchema, speak: z.boolean(), share: z.boolean() }),
+    response: z.object({}),
   },
   join: {
     request: z.object({ roomId: RoomIdSchema, displayName: DisplayNameSchema }),

@@ -2,3 +2,4 @@ export * from './mediaParameters.js';
 export * from './clientRequests.js';
 export * from './serverEvents.js';
 export * from './socketEvents.js';
+export * from './participants.js';

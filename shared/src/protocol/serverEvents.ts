@@ -1,14 +1,23 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
-import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './clientRequests.js';
+import { LinkIdSchema } from '../links/api.js';
+import { AdmissionSchema, E2eeAnnouncementSchema, ParticipantSchema, RemoteProducerSchema } from './participants.js';
 
 export const serverEvents = {
   /** To a waiting peer: the host let you in. */
   admitted: AdmissionSchema,
   /** To a waiting peer, a removed one, or everyone when the call ends: you are out. */
-  leftCall: z.object({ reason: z.enum(['denied', 'removed', 'ended_by_host', 'room_closed']) }),
-  /** To hosts: who is waiting in the lobby. */
-  lobbyChanged: z.object({ waiting: z.array(ParticipantSchema.pick({ peerId: true, displayName: true })).max(1000) }),
+  leftCall: z.object({ reason: z.enum(['denied', 'removed', 'ended_by_host', 'room_closed', 'no_host', 'link_used']) }),
+  /** To hosts: who is waiting in the lobby, and who they are (an account's username, or a guest). */
+  lobbyChanged: z.object({
+    waiting: z.array(ParticipantSchema.pick({ peerId: true, displayName: true, identity: true })).max(1000),
+  }),
+  /** To someone waiting on a meeting link: its call has started; join now. */
+  callStarted: z.object({ linkId: LinkIdSchema }),
+  /** Sensitive calls: the last host left; the call ends unless a host returns in time. */
+  callEnding: z.object({ reason: z.literal('no_host'), endsInSeconds: z.number().int().min(0).max(3600) }),
+  /** A host is back: the call goes on. */
+  callContinues: z.object({}),
   participantJoined: ParticipantSchema,
   roomLocked: z.object({ locked: z.boolean() }),
   /** Who is speaking most, per mediasoup's active speaker observer. */

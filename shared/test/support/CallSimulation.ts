@@ -77,9 +77,11 @@ export class CallSimulation {
     const participant: Participant = {
       peerId,
       displayName: name,
+      identity: { kind: 'account', username: name.toLowerCase() },
       isHost: false,
       accountId: randomUUID(),
       keySlot: slot,
+      permissions: { speak: true, share: true },
     };
     const machine = new KeyAgreement({ peerId, accountId: participant.accountId, slot }, crypto, this.options.timing);
     const person: SimPerson = {

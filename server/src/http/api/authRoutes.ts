@@ -11,6 +11,8 @@ import { ClientError } from '../../errors.js';
 import { clientKey as clientKeyOf } from '../clientAddress.js';
 import { isSameOrigin, type Deployment } from '../sameOrigin.js';
 import { respondWithError } from './errors.js';
+import type { MeetingLinks } from '../../links/index.js';
+import { mountLinkRoutes } from './linkRoutes.js';
 import { parseBody } from './parseBody.js';
 import { clearSessionCookie, sessionTokenFrom, setSessionCookie, type CookiePolicy } from './sessionCookie.js';
 
@@ -30,6 +32,7 @@ export function authRoutes(
   sessions: Sessions,
   deployment: Deployment,
   cookies: CookiePolicy,
+  links: MeetingLinks,
   onLoginFailure: LoginFailureObserver = () => undefined,
 ) {
   /** The client's throttling key, in memory only: never stored, never logged. */
@@ -143,6 +146,7 @@ export function authRoutes(
     clearSessionCookie(c, cookies);
     return c.json({});
   });
+  mountLinkRoutes(authed, links);
   app.route('/', authed);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such endpoint' } }, 404));
   return app;

@@ -26,6 +26,8 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   weak_password: 422,
   expired: 410,
   client_outdated: 426,
+  link_unusable: 410,
+  not_allowed: 403,
   internal: 500,
 };
 

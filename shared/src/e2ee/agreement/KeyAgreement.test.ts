@@ -32,9 +32,11 @@ function stranger(roomId = 'room-simulated-0001') {
   const participant: Participant = {
     peerId,
     displayName: 'Mallory',
+    identity: { kind: 'guest' },
     isHost: false,
     accountId: randomUUID(),
     keySlot: 7,
+    permissions: { speak: true, share: true },
   };
   return { peerId, crypto, participant, identity };
 }
