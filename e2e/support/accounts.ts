@@ -72,7 +72,7 @@ export async function loginInPage(page: TestPage, baseUrl: string, user: InPageU
 export type InPageUser = { username: string; password: string; totpSecret: string; lastCodeAt: number };
 
 /** POSTs JSON from the page (same origin, its cookies); throws with the reply when refused. */
-async function inPage<T>(page: TestPage, path: string, body: unknown): Promise<T> {
+export async function inPage<T>(page: TestPage, path: string, body: unknown): Promise<T> {
   const reply = await page.evaluateWith(
     async ({ path, body }) => {
       const response = await fetch(path, {
