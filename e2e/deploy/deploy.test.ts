@@ -46,6 +46,8 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
   const stack = new DeployStack();
   const browsers: TestBrowser[] = [];
   const users: InPageUser[] = [];
+  /** Room and link ids the calls used: no log may hold them. */
+  const secrets: string[] = [];
 
   beforeAll(async () => {
     DeployStack.removeLeftovers();
@@ -70,7 +72,9 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
     };
     const join = { signUp, relayOnly: options.relayOnly };
     const host = await joinCall(chromium(), stack.baseUrl, `${stack.baseUrl}/call`, 'Chromium host', join);
-    const guest = await joinCall(firefox(), stack.baseUrl, await roomLink(host), 'Firefox guest', join);
+    const link = await roomLink(host);
+    secrets.push(new URL(link).searchParams.get('room') ?? link);
+    const guest = await joinCall(firefox(), stack.baseUrl, link, 'Firefox guest', join);
     await host.clickButton('Admit Firefox guest');
     const pages = [host, guest];
     const decoding = await Promise.all(
@@ -143,6 +147,7 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
     const before = await chromium().newPage();
     await retryOnNetworkChange(() => loginInPage(before, stack.baseUrl, someone));
     const link = await inPage<MeetingLink>(before, '/api/links', { profile: 'standard' });
+    secrets.push(link.id, link.secret);
     await before.close();
     const server = { domain, address: publicIp, ca: readFileSync(stack.caFile) };
     expect(await knockWithLink(server, link)).toEqual({ status: 'waitingForHost' });
@@ -196,6 +201,16 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
     expect(seconds).toBeLessThan(30);
   });
 
+  it('keeps client addresses, room ids and link ids out of every container’s log, Parley’s restarts included', () => {
+    const logs = stack.compose('logs', '--no-color');
+    expect(logs).toContain('listening'); // Parley's log is there to read
+    // As the containers see this host's browsers: the compose network's gateway, or the published address.
+    for (const address of [`${dockerNet}.1`, publicIp]) expect(logs).not.toContain(address);
+    expect(logs).not.toContain('remote_ip');
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+
   it('answers /metrics on the operators’ network only', async () => {
     expect((await stack.fetch('/metrics')).status).toBe(404);
     const inside = stack.compose(
@@ -209,6 +224,23 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
     expect(inside.split('\n')[0]).toBe('200');
     expect(inside).toMatch(/^parley_media_workers 2$/m);
     expect(inside).toMatch(/^parley_rooms \d+$/m);
+  });
+
+  it('publishes only the ports of the firewall table in docs/deploy.md, on the address it was given', () => {
+    const published = (service: string) => {
+      const ports = JSON.parse(
+        spawnSync('docker', ['inspect', '--format', '{{json .NetworkSettings.Ports}}', stack.container(service)], {
+          encoding: 'utf8',
+        }).stdout,
+      ) as Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+      return Object.entries(ports ?? {}).flatMap(([port, bindings]) =>
+        (bindings ?? []).map((b) => `${b.HostIp}:${b.HostPort}->${port}`),
+      );
+    };
+    const media = Array.from({ length: 20 }, (_, i) => `${publicIp}:${40000 + i}->${40000 + i}/udp`);
+    expect(published('parley').sort()).toEqual(media.sort()); // not 3000: only through Caddy
+    expect(published('postgres')).toEqual([]);
+    expect(published('caddy').sort()).toEqual([`${publicIp}:443->443/tcp`, `${publicIp}:80->80/tcp`]);
   });
 
   it('stops a container that would announce an address browsers cannot reach, saying why', () => {
