@@ -7,18 +7,12 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
-import { decodingVideos, joinCall, pageText, roomLink } from './support/call.js';
+import { decodingVideos, expectText, joinCall, roomLink } from './support/call.js';
 import { screenshots, seriousViolations, type AxeViolation } from './support/look.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const textOf = (page: TestPage, includes: string, timeoutMs = 15_000) =>
-  waitFor(
-    () => pageText(page),
-    (text) => text.includes(includes),
-    timeoutMs,
-  );
 
 describe('the interface, screen by screen', () => {
   let server: RunningServer;
@@ -51,56 +45,56 @@ describe('the interface, screen by screen', () => {
     hana = await chromium.newPage();
     requests.push({ who: 'Hana (Chromium)', urls: hana.recordRequests() });
     await hana.goto(`${server.baseUrl}/register`);
-    await textOf(hana, 'Create an account');
+    await expectText(hana, 'Create an account');
     await look(hana, 'register');
     await hana.fill('Username', username);
     await hana.fill('Password', password);
-    await textOf(hana, 'Strong');
+    await expectText(hana, 'Strong');
     await hana.clickButton('Continue');
-    await textOf(hana, 'Set up two-factor login');
+    await expectText(hana, 'Set up two-factor login');
     secret = await hana.text('[data-testid="totp-secret"]');
     await look(hana, 'register-enrol');
     await hana.fill('The 6-digit code your app shows', await generate({ secret }));
     await hana.clickButton('Confirm');
-    await textOf(hana, 'Save your recovery codes');
+    await expectText(hana, 'Save your recovery codes');
     await look(hana, 'register-codes');
     await hana.clickButton('I have saved them — continue');
-    await textOf(hana, 'New call');
+    await expectText(hana, 'New call');
     await look(hana, 'home');
     await hana.goto(`${server.baseUrl}/account`);
-    await textOf(hana, 'Where you are logged in');
+    await expectText(hana, 'Where you are logged in');
     await look(hana, 'account');
     await hana.evaluate(() => fetch('/api/account/export').then((response) => response.ok));
     await hana.goto(`${server.baseUrl}/privacy`);
-    await textOf(hana, 'What Parley stores');
+    await expectText(hana, 'What Parley stores');
     await look(hana, 'privacy');
     // Log out, and in again with a code from the next time step.
     await hana.goto(`${server.baseUrl}/account`);
     await hana.clickButton('Log out');
-    await textOf(hana, 'Log in to Parley');
+    await expectText(hana, 'Log in to Parley');
     await look(hana, 'login');
     await hana.fill('Username', username);
     await hana.fill('Password', password);
     await hana.clickButton('Continue');
-    await textOf(hana, 'Two-factor login');
+    await expectText(hana, 'Two-factor login');
     await look(hana, 'login-code');
     await hana.fill(
       'The 6-digit code from your authenticator app',
       await generate({ secret, epoch: Date.now() / 1000 + 30 }),
     );
     await hana.clickButton('Log in');
-    await textOf(hana, 'New call');
+    await expectText(hana, 'New call');
   });
 
   it('starts a call of four (Chromium and Firefox) through pre-join and the lobby, with its panels', async () => {
     const [chromium, firefox] = browsers as [TestBrowser, TestBrowser];
     await hana.clickButton('New call');
-    await textOf(hana, 'Start a new call');
+    await expectText(hana, 'Start a new call');
     await sleep(1500); // the camera preview and microphone meter start
     await look(hana, 'prejoin');
     await hana.fill('Your name in this call', 'Hana');
     await hana.clickButton('Join call');
-    await textOf(hana, 'You are the only one here');
+    await expectText(hana, 'You are the only one here');
     await look(hana, 'call-alone');
     const link = await roomLink(hana);
 
@@ -110,12 +104,12 @@ describe('the interface, screen by screen', () => {
     const { registerViaApi } = await import('./support/accounts.js');
     await fern.useSession(server.baseUrl, (await registerViaApi(server.baseUrl)).cookie);
     await fern.goto(link);
-    await textOf(fern, 'Ready to join?');
+    await expectText(fern, 'Ready to join?');
     await fern.fill('Your name in this call', 'Fern');
     await fern.clickButton('Join call');
-    await textOf(fern, 'Waiting for the host to let you in');
+    await expectText(fern, 'Waiting for the host to let you in');
     await look(fern, 'lobby-waiting');
-    await textOf(hana, 'Fern wants to join');
+    await expectText(hana, 'Fern wants to join');
     await look(hana, 'call-knock');
     await hana.clickButton('Admit Fern');
 
@@ -152,23 +146,23 @@ describe('the interface, screen by screen', () => {
     await look(fern, 'call-4-firefox');
 
     await hana.clickButton('People');
-    await textOf(hana, 'In this call (4)');
+    await expectText(hana, 'In this call (4)');
     await look(hana, 'call-people');
     await hana.clickButton('Close');
     await hana.clickButton('Security');
-    await textOf(hana, 'Call security code');
+    await expectText(hana, 'Call security code');
     await look(hana, 'call-security');
     await hana.clickButton('Close');
 
     await hana.clickButton('Share screen');
-    await textOf(fern, 'Hana is sharing their screen', 20_000);
+    await expectText(fern, 'Hana is sharing their screen', 20_000);
     await sleep(1500);
     await look(fern, 'call-screen-share');
     await hana.clickButton('Stop sharing');
 
     for (const page of [carl, dana]) await page.close();
     await hana.clickButton('Leave');
-    await textOf(hana, 'You left the call');
+    await expectText(hana, 'You left the call');
     await look(hana, 'left');
   });
 

@@ -85,6 +85,18 @@ export function pageText(page: TestPage): Promise<string> {
   return page.evaluate(() => document.body.innerText);
 }
 
+/** Waits until the page shows `text`; fails, with what the page shows instead, when it does not in time. */
+export async function expectText(page: TestPage, text: string, timeoutMs = 20_000): Promise<string> {
+  const shown = await waitFor(
+    () => pageText(page),
+    (now) => now.includes(text),
+    timeoutMs,
+  );
+  if (!shown.includes(text))
+    throw new Error(`${page.browserName} did not show "${text}" within ${timeoutMs} ms; it shows:\n${shown}`);
+  return shown;
+}
+
 /** Opens a side panel of the call (People, Security), runs `read` in it, and closes it again. */
 export async function inPanel<T>(page: TestPage, panel: 'People' | 'Security', read: () => Promise<T>): Promise<T> {
   await page.clickButton(panel);

@@ -20,6 +20,8 @@ export type RunningServer = {
   baseUrl: string;
   /** Where browser traffic comes from: must never appear in the server's logs. */
   clientAddress: string;
+  /** The server's data directory (its SQLite file), for tests that look at what it stored. */
+  dataDir: string;
   /** The server's process id (its mediasoup workers are its children). */
   pid: number;
   /** Cuts every open TCP connection to the server (signaling, not media), like a network failure. */
@@ -61,6 +63,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     return {
       baseUrl: `http://${host.address}:${port}`,
       clientAddress: host.clientAddress,
+      dataDir,
       pid: child.pid ?? -1,
       cutConnections: () => host.cutTcp(port),
       output: () => output,

@@ -82,7 +82,11 @@ export class ParleyServer {
               ),
           ...(tap ? { onProducer: tap.onProducer } : {}),
         },
-        { ...defaultRoomTimings, ...options.roomTimings },
+        {
+          ...defaultRoomTimings,
+          noHostGraceMs: config.sensitiveCalls.noHostSeconds * 1000,
+          ...options.roomTimings,
+        },
       );
       const metrics = new Metrics({
         census: () => rooms.census(),

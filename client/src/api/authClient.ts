@@ -72,6 +72,18 @@ export async function fetchAccount(): Promise<Account | undefined> {
   }
 }
 
+/** Any JSON endpoint, its answer checked against `schema`. */
+export async function callApi<S extends z.ZodType>(
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  schema: S,
+): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(await send(method, path, body));
+  if (!parsed.success) throw new ApiError('internal', 'The server sent an unexpected answer.');
+  return parsed.data;
+}
+
 export async function postAction(path: string): Promise<void> {
   await send('POST', path, {});
 }

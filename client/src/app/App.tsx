@@ -5,6 +5,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { postAction } from '../api/authClient.js';
 import { LoginPage } from '../account/LoginPage.js';
+import type { CallEntry } from '../call/CallRoute.js';
 import { Notice } from '../ui/Card.js';
 import { ToastProvider } from '../ui/Toasts.js';
 import { TooltipProvider } from '../ui/Tooltip.js';
@@ -39,12 +40,24 @@ export function App() {
       .then(toLogin);
   const account = session.state === 'ready' ? session.account : undefined;
 
-  // The call takes the whole window (its own dark stage, no page header).
-  if (account && location === '/call') {
+  // The call takes the whole window (its own dark stage, no page header). A
+  // meeting link works with an account and without one (a guest).
+  const link = linkFromLocation(location);
+  const call: CallEntry | undefined =
+    link && session.state !== 'loading'
+      ? { kind: 'link', ...link, guest: !account }
+      : account && location === '/call'
+        ? {
+            kind: 'room',
+            profile:
+              new URLSearchParams(window.location.search).get('profile') === 'sensitive' ? 'sensitive' : 'standard',
+          }
+        : undefined;
+  if (call) {
     return (
       <TooltipProvider delayDuration={400}>
         <Suspense fallback={<Loading />}>
-          <CallRoute />
+          <CallRoute entry={call} />
         </Suspense>
       </TooltipProvider>
     );
@@ -97,6 +110,13 @@ export function App() {
       </ToastProvider>
     </TooltipProvider>
   );
+}
+
+/** A meeting link's id (path) and secret (fragment: never sent to the server in a request). */
+function linkFromLocation(location: string): { linkId: string; secret: string } | undefined {
+  const id = /^\/j\/([A-Za-z0-9_-]{22})$/.exec(location)?.[1];
+  const secret = window.location.hash.slice(1);
+  return id && /^[A-Za-z0-9_-]{43}$/.test(secret) ? { linkId: id, secret } : undefined;
 }
 
 function Loading() {

@@ -4,12 +4,12 @@
 // The UI subscribes to snapshots (CallView) derived from them.
 import { localCandidateType } from './candidateType.js';
 import { Device, type types } from 'mediasoup-client';
-import type { Admission, Diagnostics, Participant, RemoteProducer } from '@parley/shared';
+import type { Admission, Diagnostics, Participant, Permissions, RemoteProducer } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { CallEncryption } from '../e2ee/CallEncryption.js';
 import { exposeDiagnostics } from '../testing/diagnosticsHook.js';
-import { deriveView, initialView, type CallView } from './callView.js';
-import { admission, createTransport } from './joinHelpers.js';
+import { deriveView, initialView, type CallView, type MemberDetails } from './callView.js';
+import { createTransport, enterCall, type CallTarget, type JoinProgress } from './joinHelpers.js';
 import { LeftCallError, type LeftReason } from './LeftCallError.js';
 import { LocalMedia } from './LocalMedia.js';
 import type { DeviceChoice } from './media/devices.js';
@@ -17,6 +17,7 @@ import type { Quality } from './RemoteMedia.js';
 import { RemoteMedia } from './RemoteMedia.js';
 
 export { LeftCallError, type LeftReason };
+export type { CallTarget, JoinProgress };
 export type { CallView, RemoteParticipant } from './callView.js';
 
 type Listener = () => void;
@@ -43,8 +44,8 @@ class Undo {
 export class CallSession {
   readonly #listeners = new Set<Listener>();
   readonly #unsubscribe: (() => void)[] = [];
-  /** Raised hands by peer id; shown only for members of the roster. */
-  readonly #hands = new Map<string, boolean>();
+  /** What the server says of each member beyond the roster (hand, identity, permissions); shown only for roster members. */
+  readonly #details = new Map<string, MemberDetails>();
   readonly local: LocalMedia;
   readonly #remote: RemoteMedia;
   #view: CallView;
@@ -72,15 +73,16 @@ export class CallSession {
       (receiver, kind, peerId) => encryption.protectReceiver(receiver, kind, peerId),
       () => this.#refresh(),
     );
-    this.#view = initialView(joined.isHost, signaling.updateAvailable, encryption.view, this.local.state);
+    this.#view = initialView(joined, signaling.updateAvailable, encryption.view, this.local.state);
   }
 
-  /** Joins, waiting in the lobby first when the room asks for it (`onWaiting` is told). */
+  /** Joins (a room, or a meeting link's call), waiting for its host and in the lobby when need be (`progress` is told). */
   static async join(
     signaling: SignalingClient,
-    request: { roomId: string; displayName: string },
+    target: CallTarget,
+    displayName: string,
     local: LocalStart,
-    onWaiting: () => void,
+    progress: JoinProgress,
   ): Promise<CallSession> {
     const undo = new Undo();
     // Leaving the call is closing our socket: the server then drops our place at once.
@@ -99,8 +101,7 @@ export class CallSession {
       const encryption = await CallEncryption.create(() => onEncryptionChange());
       undo.add(() => encryption.close());
 
-      const reply = await signaling.request('join', request);
-      const joined = reply.status === 'admitted' ? reply : (onWaiting(), await admission(signaling));
+      const { joined, roomId } = await enterCall(signaling, target, displayName, progress);
       const device = await Device.factory();
       await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
       const insertable = encryption.needsInsertableStreams;
@@ -108,15 +109,7 @@ export class CallSession {
       undo.add(() => sendTransport.close());
       const recvTransport = await createTransport(signaling, device, 'recv', joined.iceServers, insertable);
       undo.add(() => recvTransport.close());
-      const session = new CallSession(
-        signaling,
-        sendTransport,
-        recvTransport,
-        device,
-        joined,
-        request.roomId,
-        encryption,
-      );
+      const session = new CallSession(signaling, sendTransport, recvTransport, device, joined, roomId, encryption);
       undo.add(() => session.close());
       session.#unsubscribe.push(
         ...subscriptions,
@@ -126,7 +119,7 @@ export class CallSession {
       await encryption.start({
         signaling,
         self: { peerId: joined.peerId, slot: joined.keySlot, accountId: joined.accountId },
-        roomId: request.roomId,
+        roomId,
         onReceivedKey: (peerId) => session.#remote.requestKeyFrames(peerId),
       });
       for (const participant of joined.participants) session.#memberEvent(participant);
@@ -136,8 +129,10 @@ export class CallSession {
       if (__PARLEY_TEST_BUILD__) exposeDiagnostics(session);
 
       session.local.devices = local.devices;
+      // Guests of a sensitive call send nothing until a host allows it: their camera is let go at once.
       for (const track of local.tracks) {
-        if (track.kind === 'audio') await session.local.publish(track, 'microphone', !local.microphoneOn);
+        if (!joined.permissions.speak) track.stop();
+        else if (track.kind === 'audio') await session.local.publish(track, 'microphone', !local.microphoneOn);
         else if (local.cameraOn) await session.local.publish(track, 'camera');
         else track.stop();
       }
@@ -189,6 +184,11 @@ export class CallSession {
   /** Each member's connection as we receive it (packet loss and jitter since the last call). */
   connectionQuality(): Promise<Map<string, Quality>> {
     return this.#remote.quality();
+  }
+
+  /** Host, sensitive calls: what a guest may send (camera and microphone: speak; screen: share). */
+  async allowMedia(peerId: string, permissions: Permissions): Promise<void> {
+    await this.signaling.request('allowMedia', { peerId, ...permissions });
   }
 
   async makeHost(peerId: string): Promise<void> {
@@ -252,9 +252,8 @@ export class CallSession {
       this.joined.resumeToken = state.resumeToken;
       // Members who left meanwhile count as leaves (keys rotate); new ones as joins.
       this.encryption.keys?.handle({ type: 'resynced', participants: state.participants });
-      this.#hands.clear();
-      for (const participant of state.participants)
-        this.#hands.set(participant.peerId, participant.handRaised ?? false);
+      this.#details.clear();
+      for (const participant of state.participants) this.#details.set(participant.peerId, detailsOf(participant));
       const live = new Set(state.producers.map((p) => p.producerId));
       this.#remote.drop(({ producerId }) => !live.has(producerId));
       await Promise.all(state.producers.map((producer) => this.#consume(producer)));
@@ -278,10 +277,25 @@ export class CallSession {
   }
 
   #memberEvent(participant: Participant): void {
-    if (participant.peerId === this.joined.peerId)
-      return this.#update({ isHost: participant.isHost, handRaised: participant.handRaised ?? false });
-    this.#hands.set(participant.peerId, participant.handRaised ?? false);
+    if (participant.peerId === this.joined.peerId) return this.#selfUpdated(participant);
+    this.#details.set(participant.peerId, detailsOf(participant));
     this.encryption.keys?.memberJoined(participant);
+  }
+
+  /** The server says something about us: host rights, our hand, what we may send. */
+  #selfUpdated(participant: Participant): void {
+    const revoked = {
+      speak: this.#view.permissions.speak && !participant.permissions.speak,
+      share: this.#view.permissions.share && !participant.permissions.share,
+    };
+    // The server already closed what we may no longer send; let it go here too.
+    if (revoked.speak) this.local.dropClosed(['microphone', 'camera']);
+    if (revoked.share) this.local.dropClosed(['screen']);
+    this.#update({
+      isHost: participant.isHost,
+      handRaised: participant.handRaised ?? false,
+      permissions: participant.permissions,
+    });
   }
 
   #refresh(): void {
@@ -292,7 +306,7 @@ export class CallSession {
     this.#view = deriveView(
       { ...this.#view, ...change },
       this.encryption.members,
-      this.#hands,
+      this.#details,
       this.#remote,
       this.local.state,
       this.encryption.view,
@@ -309,7 +323,7 @@ export class CallSession {
       signaling.on('peerLeft', ({ peerId }) =>
         held((s) => {
           s.encryption.keys?.handle({ type: 'memberLeft', peerId });
-          s.#hands.delete(peerId);
+          s.#details.delete(peerId);
           s.#remote.drop((entry) => entry.peerId === peerId);
         }),
       ),
@@ -332,6 +346,18 @@ export class CallSession {
         held((s) => s.#remote.producerPaused(producerId, paused)),
       ),
       signaling.on('mutedByHost', ({ producerId }) => held((s) => s.local.pausedByHost(producerId))),
+      signaling.on('callEnding', ({ endsInSeconds }) =>
+        held((s) => s.#update({ endingAt: Date.now() + endsInSeconds * 1000 })),
+      ),
+      signaling.on('callContinues', () => held((s) => s.#update({ endingAt: undefined }))),
     ];
   }
+}
+
+function detailsOf(participant: Participant): MemberDetails {
+  return {
+    handRaised: participant.handRaised ?? false,
+    identity: participant.identity,
+    permissions: participant.permissions,
+  };
 }

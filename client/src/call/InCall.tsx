@@ -1,10 +1,10 @@
 // The call itself: a full-window dark stage, a top bar (encryption state,
 // connection, count), the toolbar, side panels (people, security), dialogs
 // and toasts.
-import { Lock, ShieldAlert, Users } from 'lucide-react';
+import { HeartHandshake, Lock, ShieldAlert, Users } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Notice } from '../ui/Card.js';
 import { useToasts } from '../ui/Toasts.js';
+import { CallBanners } from './CallBanners.js';
 import type { CallSession, CallView } from './CallSession.js';
 import { ConnectionStatus } from './controls/ConnectionStatus.js';
 import { Toolbar, type ToolbarActions } from './controls/Toolbar.js';
@@ -53,18 +53,27 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
       show({ title: what, description: error instanceof Error ? error.message : undefined, tone: 'danger' }),
     [show],
   );
-  const actions: ToolbarActions = useMemo(
-    () => ({
+  const { speak, share } = view.permissions;
+  const actions: ToolbarActions = useMemo(() => {
+    const notAllowed = (what: string) =>
+      show({ title: `A host has not allowed your ${what} yet`, description: 'Raise your hand to ask.' });
+    return {
       toggleMicrophone: () =>
-        void session.local
-          .setMicrophoneMuted(!view.local.micMuted)
-          .catch(failure('The microphone could not be switched')),
+        speak
+          ? void session.local
+              .setMicrophoneMuted(!view.local.micMuted)
+              .catch(failure('The microphone could not be switched'))
+          : notAllowed('microphone'),
       toggleCamera: () =>
-        void session.local.setCameraOff(!view.local.cameraOff).catch(failure('The camera could not be switched')),
+        speak
+          ? void session.local.setCameraOff(!view.local.cameraOff).catch(failure('The camera could not be switched'))
+          : notAllowed('camera'),
       toggleScreen: () =>
-        void (view.local.sharingScreen ? session.local.stop('screen') : session.local.startScreenShare()).catch(
-          failure('Screen sharing did not start'),
-        ),
+        share || view.local.sharingScreen
+          ? void (view.local.sharingScreen ? session.local.stop('screen') : session.local.startScreenShare()).catch(
+              failure('Screen sharing did not start'),
+            )
+          : notAllowed('screen sharing'),
       toggleHand: () => void session.raiseHand(!view.handRaised).catch(failure('Your hand could not be raised')),
       openPanel: setPanel,
       openDevices: () => setDevicesOpen(true),
@@ -74,9 +83,8 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
           .writeText(window.location.href)
           .then(() => show({ title: 'Invite link copied', tone: 'success' }), failure('The link could not be copied')),
       leave: onLeave,
-    }),
-    [session, view.local, view.handRaised, failure, show, onLeave],
-  );
+    };
+  }, [session, view.local, view.handRaised, speak, share, failure, show, onLeave]);
 
   const e2ee = view.e2ee;
   const keysChanged = e2ee.keyAlerts.length > 0;
@@ -101,6 +109,15 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
             </span>
           </button>
         ) : null}
+        {view.call.profile === 'sensitive' && (
+          <span
+            className={`${styles.pill} ${styles.sensitivePill}`}
+            title="Sensitive call: see the People panel for its rules"
+          >
+            <HeartHandshake aria-hidden="true" size={16} />
+            <span className={styles.pillText}>Sensitive call</span>
+          </span>
+        )}
         <span className={styles.spacer} />
         <ConnectionStatus session={session} />
         <span className={styles.pill}>
@@ -111,40 +128,7 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
           </span>
         </span>
       </header>
-      {e2ee.mode !== 'on' && (
-        <div className={styles.banners}>
-          <Notice tone="danger" role="alert" data-e2ee="off">
-            End-to-end encryption is OFF (
-            {e2ee.mode === 'off-for-testing' ? 'test mode' : 'benchmark pass-through mode'}). This call is NOT private:
-            the server can see and hear everything.
-          </Notice>
-        </div>
-      )}
-      {(view.updateAvailable || view.local.mutedByHost || e2ee.failing.length > 0 || view.receiveFailures > 0) && (
-        <div className={styles.banners}>
-          {view.updateAvailable && (
-            <Notice tone="info" role="status">
-              A newer version of Parley is available. <a href={window.location.href}>Reload</a> when convenient.
-            </Notice>
-          )}
-          {view.local.mutedByHost && (
-            <Notice tone="warning" role="status">
-              A host muted you. Unmute when you want to speak.
-            </Notice>
-          )}
-          {e2ee.failing.map((peerId) => (
-            <Notice tone="danger" role="alert" key={peerId}>
-              Frames from {view.participants.find((p) => p.peerId === peerId)?.displayName ?? 'someone'} cannot be
-              decrypted; their picture and sound are withheld.
-            </Notice>
-          ))}
-          {view.receiveFailures > 0 && (
-            <Notice tone="warning" role="status">
-              Some video or sound could not be set up. It is tried again if your connection drops and comes back.
-            </Notice>
-          )}
-        </div>
-      )}
+      <CallBanners view={view} onVerify={() => setPanel('security')} />
       <Stage session={session} view={view} layout={layout} selfName={selfName} quality={quality} />
       <Toolbar view={view} layout={layout} actions={actions} />
       <RemoteAudio participants={view.participants} speakerId={speakerId} />

@@ -10,9 +10,20 @@ const leftText: Record<LeftReason | 'self', string> = {
   removed: 'A host removed you from the call.',
   ended_by_host: 'The host ended the call.',
   room_closed: 'The call has ended.',
+  no_host: 'The call ended: no host was left in it.',
+  link_used: 'Someone else was let in through this single-use link.',
 };
 
-export function LeftScreen({ reason, rejoin }: { reason: LeftReason | 'self'; rejoin: string | undefined }) {
+export function LeftScreen({
+  reason,
+  rejoin,
+  guest = false,
+}: {
+  reason: LeftReason | 'self';
+  rejoin: string | undefined;
+  /** Guests have no home page to go back to. */
+  guest?: boolean;
+}) {
   return (
     <main className={styles.screen} aria-labelledby="left-title">
       <div role="status" className={styles.message}>
@@ -26,9 +37,13 @@ export function LeftScreen({ reason, rejoin }: { reason: LeftReason | 'self'; re
             Rejoin
           </a>
         )}
-        <a className={buttonClass('secondary')} href="/">
-          Back to home
-        </a>
+        {guest ? (
+          <p>You can close this page.</p>
+        ) : (
+          <a className={buttonClass('secondary')} href="/">
+            Back to home
+          </a>
+        )}
       </div>
     </main>
   );

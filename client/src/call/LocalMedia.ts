@@ -129,6 +129,18 @@ export class LocalMedia {
     if (track) await this.publish(track, 'screen');
   }
 
+  /** The server closed these (a host took the permission back): let them go here, without asking it again. */
+  dropClosed(sources: MediaSource[]): void {
+    for (const source of sources) {
+      const producer = this.#producers.get(source);
+      if (!producer) continue;
+      this.#producers.delete(source);
+      producer.close();
+      producer.track?.stop();
+    }
+    this.#changed();
+  }
+
   async stop(source: MediaSource): Promise<void> {
     const producer = this.#producers.get(source);
     if (!producer) return;

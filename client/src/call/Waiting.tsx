@@ -4,7 +4,17 @@ import { useEffect, useRef } from 'react';
 import { Button } from '../ui/Button.js';
 import styles from './screens.module.css';
 
-export function Waiting({ camera, onCancel }: { camera: MediaStreamTrack | undefined; onCancel: () => void }) {
+export function Waiting({
+  camera,
+  title,
+  detail,
+  onCancel,
+}: {
+  camera: MediaStreamTrack | undefined;
+  title: string;
+  detail: string;
+  onCancel: () => void;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (video.current) video.current.srcObject = camera ? new MediaStream([camera]) : null;
@@ -20,10 +30,10 @@ export function Waiting({ camera, onCancel }: { camera: MediaStreamTrack | undef
       </div>
       <div role="status" className={styles.message}>
         <Hourglass aria-hidden="true" size={28} />
-        <h1 id="waiting-title">Waiting for the host to let you in</h1>
-        <p>The host has been told you are here. You will join as soon as they let you in.</p>
+        <h1 id="waiting-title">{title}</h1>
+        <p>{detail}</p>
       </div>
-      <Button onClick={onCancel}>Leave the waiting room</Button>
+      <Button onClick={onCancel}>Stop waiting</Button>
     </main>
   );
 }

@@ -2,13 +2,16 @@
 // (the key agreement's members), the media we receive, and what we send.
 // Every admitted member gets an entry — also one who sends no media — so
 // nobody can hold our key without being on every screen.
-import type { MediaSource } from '@parley/shared';
+import type { Admission, CallPolicy, Identity, MediaSource, Permissions } from '@parley/shared';
 import type { KeyStatus } from '@parley/shared/e2ee/agreement';
 import type { KeyedMember } from '../e2ee/CallKeys.js';
 import type { E2eeView } from '../e2ee/CallEncryption.js';
 import type { LeftReason } from './LeftCallError.js';
 import type { LocalState } from './LocalMedia.js';
 import type { RemoteMedia } from './RemoteMedia.js';
+
+/** What the server says of a member that the key agreement's roster does not keep. */
+export type MemberDetails = { handRaised: boolean; identity: Identity; permissions: Permissions };
 
 export type RemoteParticipant = {
   peerId: string;
@@ -20,6 +23,9 @@ export type RemoteParticipant = {
   cameraOff: boolean;
   keyStatus: KeyStatus;
   handRaised: boolean;
+  /** An account (with the username the server verified) or a guest. */
+  identity: Identity;
+  permissions: Permissions;
   tracks: { source: MediaSource; track: MediaStreamTrack; consumerId: string }[];
 };
 
@@ -27,8 +33,14 @@ export type RemoteParticipant = {
 export type CallView = {
   /** Everyone else in the call, in order of arrival. */
   participants: RemoteParticipant[];
-  /** People waiting to be let in (hosts only). */
-  lobby: { peerId: string; displayName: string }[];
+  /** People waiting to be let in (hosts only), and who they are. */
+  lobby: { peerId: string; displayName: string; identity: Identity }[];
+  /** The call's rules (standard or sensitive, how many people). */
+  call: CallPolicy;
+  /** What we may send (guests of a sensitive call: nothing until a host allows it). */
+  permissions: Permissions;
+  /** Sensitive calls: no host is left, and the call ends at this time (Unix ms) unless one returns. */
+  endingAt: number | undefined;
   isHost: boolean;
   /** Our own hand is raised. */
   handRaised: boolean;
@@ -46,11 +58,14 @@ export type CallView = {
   e2ee: E2eeView;
 };
 
-export function initialView(isHost: boolean, updateAvailable: boolean, e2ee: E2eeView, local: LocalState): CallView {
+export function initialView(joined: Admission, updateAvailable: boolean, e2ee: E2eeView, local: LocalState): CallView {
   return {
     participants: [],
     lobby: [],
-    isHost,
+    call: joined.call,
+    permissions: joined.permissions,
+    endingAt: undefined,
+    isHost: joined.isHost,
     handRaised: false,
     locked: false,
     local,
@@ -65,8 +80,8 @@ export function initialView(isHost: boolean, updateAvailable: boolean, e2ee: E2e
 export function deriveView(
   base: CallView,
   members: KeyedMember[],
-  /** Raised hands by peer id (the server's participantUpdated). */
-  hands: Map<string, boolean>,
+  /** What the server says of each member beyond the roster (hand, identity, permissions), by peer id. */
+  hands: Map<string, MemberDetails>,
   remote: RemoteMedia,
   local: LocalState,
   e2ee: E2eeView,
@@ -85,7 +100,9 @@ export function deriveView(
       audioMuted: remote.audioMuted(member.peerId),
       cameraOff: remote.cameraOff(member.peerId),
       keyStatus: member.status,
-      handRaised: hands.get(member.peerId) ?? false,
+      handRaised: hands.get(member.peerId)?.handRaised ?? false,
+      identity: hands.get(member.peerId)?.identity ?? { kind: 'guest' },
+      permissions: hands.get(member.peerId)?.permissions ?? { speak: true, share: true },
       tracks: tracks
         .filter((t) => t.peerId === member.peerId)
         .map(({ source, track, consumerId }) => ({ source, track, consumerId })),

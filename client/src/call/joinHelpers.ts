@@ -9,9 +9,49 @@ import { LeftCallError } from './LeftCallError.js';
 /** Resolves when a host lets us in; rejects when we are turned away. */
 export function admission(signaling: SignalingClient) {
   return new Promise<ServerEventOf<'admitted'>>((resolve, reject) => {
-    signaling.on('admitted', resolve);
-    signaling.on('leftCall', ({ reason }) => reject(new LeftCallError(reason)));
+    const stop = [
+      signaling.on('admitted', (admitted) => (stop.forEach((off) => off()), resolve(admitted))),
+      signaling.on('leftCall', ({ reason }) => (stop.forEach((off) => off()), reject(new LeftCallError(reason)))),
+    ];
   });
+}
+
+/** Where a call is: a room we were given the id of, or a meeting link. */
+export type CallTarget = { kind: 'room'; roomId: string } | { kind: 'link'; linkId: string; secret: string };
+
+export type JoinProgress = {
+  /** A meeting link's call has not started: we wait for its host (and join by ourselves when they start it). */
+  onWaitingForHost: () => void;
+  /** In the lobby: a host decides. */
+  onWaiting: () => void;
+};
+
+/** Into the call (through the lobby and, for a link, the wait for its host); the admission and the room's id. */
+export async function enterCall(
+  signaling: SignalingClient,
+  target: CallTarget,
+  displayName: string,
+  progress: JoinProgress,
+): Promise<{ joined: ServerEventOf<'admitted'>; roomId: string }> {
+  if (target.kind === 'room') {
+    const reply = await signaling.request('join', { roomId: target.roomId, displayName });
+    const joined = reply.status === 'admitted' ? reply : (progress.onWaiting(), await admission(signaling));
+    return { joined, roomId: target.roomId };
+  }
+  const request = { linkId: target.linkId, secret: target.secret, displayName };
+  for (;;) {
+    const started = new Promise<void>((resolve) => {
+      const off = signaling.on('callStarted', () => (off(), resolve()));
+    });
+    const reply = await signaling.request('joinLink', request);
+    if (reply.status === 'waitingForHost') {
+      progress.onWaitingForHost();
+      await started;
+      continue;
+    }
+    const joined = reply.status === 'admitted' ? reply : (progress.onWaiting(), await admission(signaling));
+    return { joined, roomId: reply.roomId };
+  }
 }
 
 export async function createTransport(

@@ -2,35 +2,47 @@
 // the encryption means. The account lives in the header's menu.
 import { ArrowRight, KeyRound, LockKeyhole, ServerOff, Video } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
-import { RoomIdSchema, type Account } from '@parley/shared';
+import { LinkIdSchema, LinkSecretSchema, RoomIdSchema, linkPath, type Account, type CallProfile } from '@parley/shared';
 import { useLocation } from 'wouter';
 import { Button } from '../ui/Button.js';
 import { Card } from '../ui/Card.js';
 import { ErrorMessage, Field } from '../ui/Field.js';
+import { MeetingLinks } from './MeetingLinks.js';
+import { ProfileChoice } from './ProfileChoice.js';
 import styles from './HomePage.module.css';
 
-/** A room code, from a pasted link or the code itself; undefined when it is neither. */
-export function roomFromInput(input: string): string | undefined {
+/**
+ * Where a pasted call link or code leads (`/call?room=…` or a meeting link's
+ * `/j/<id>#<secret>`); undefined when it is neither.
+ */
+export function destinationFromInput(input: string): string | undefined {
   const text = input.trim();
-  let candidate = text;
+  let url: URL | undefined;
   try {
-    candidate = new URL(text).searchParams.get('room') ?? '';
+    url = new URL(text);
   } catch {
-    // Not a link: the code itself.
+    // Not a link: a room code.
   }
-  const parsed = RoomIdSchema.safeParse(candidate);
-  return parsed.success ? parsed.data : undefined;
+  const meeting = url?.pathname.match(/^\/j\/([^/]+)$/);
+  if (url && meeting) {
+    const id = LinkIdSchema.safeParse(meeting[1]);
+    const secret = LinkSecretSchema.safeParse(url.hash.slice(1));
+    return id.success && secret.success ? linkPath(id.data, secret.data) : undefined;
+  }
+  const room = RoomIdSchema.safeParse(url ? (url.searchParams.get('room') ?? '') : text);
+  return room.success ? `/call?room=${encodeURIComponent(room.data)}` : undefined;
 }
 
 export function HomePage({ account }: { account: Account }) {
   const [, navigate] = useLocation();
   const [link, setLink] = useState('');
+  const [profile, setProfile] = useState<CallProfile>('standard');
   const [error, setError] = useState<string>();
   const join = (event: FormEvent) => {
     event.preventDefault();
-    const room = roomFromInput(link);
-    if (!room) return setError('That is not a Parley call link or code. Paste the whole link you were sent.');
-    navigate(`/call?room=${encodeURIComponent(room)}`);
+    const destination = destinationFromInput(link);
+    if (!destination) return setError('That is not a Parley call link or code. Paste the whole link you were sent.');
+    navigate(destination);
   };
   return (
     <div className={styles.home}>
@@ -40,7 +52,12 @@ export function HomePage({ account }: { account: Account }) {
         <p className={styles.lead}>
           Start a call and send the link. Only the people in the call can see and hear it — not the server, not us.
         </p>
-        <Button variant="primary" size="large" onClick={() => navigate('/call')}>
+        <ProfileChoice name="call-profile" value={profile} onChange={setProfile} />
+        <Button
+          variant="primary"
+          size="large"
+          onClick={() => navigate(profile === 'sensitive' ? '/call?profile=sensitive' : '/call')}
+        >
           <Video aria-hidden="true" size={22} /> New call
         </Button>
         <form className={styles.join} onSubmit={join} aria-labelledby="join-title">
@@ -92,6 +109,7 @@ export function HomePage({ account }: { account: Account }) {
           </p>
         </Card>
       </aside>
+      <MeetingLinks />
     </div>
   );
 }

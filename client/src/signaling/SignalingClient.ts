@@ -38,10 +38,11 @@ export class SignalingClient {
   readonly #reconnectListeners = new Set<() => void>();
   #connectedBefore = false;
 
-  constructor() {
+  /** `guest`: no account, a meeting link (and this browser's guest token) instead of a session. */
+  constructor(guest?: { link: { id: string; secret: string }; guestToken: string }) {
     // Same origin only; WebSocket from the start (no long-polling fallback).
     // The version lets the server turn away a stale cached page.
-    this.#socket = io({ transports: ['websocket'], autoConnect: true, auth: { clientVersion } });
+    this.#socket = io({ transports: ['websocket'], autoConnect: true, auth: { clientVersion, ...guest } });
     this.#socket.on('connect_error', (error) => {
       if (error.message === 'client_outdated') {
         this.#refused = new RequestError(
@@ -50,6 +51,16 @@ export class SignalingClient {
         );
       } else if (error.message === 'unauthenticated') {
         this.#refused = new RequestError('unauthenticated', 'Your session has ended. Please log in again.');
+      } else if (error.message === 'link_unusable') {
+        this.#refused = new RequestError(
+          'link_unusable',
+          'This meeting link has expired, was revoked, or was already used. Ask for a new one.',
+        );
+      } else if (error.message === 'limit_reached') {
+        this.#refused = new RequestError(
+          'limit_reached',
+          'Too many open connections: close another tab or device first.',
+        );
       }
       if (this.#refused) this.#socket.close();
     });

@@ -90,6 +90,8 @@ const EnvSchema = z
     PARLEY_CURRENT_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
     /** Meeting links expire at most this many days after their last use. */
     PARLEY_LINK_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(365),
+    /** Sensitive calls: how long one goes on without a host, with everyone warned, before it ends. */
+    PARLEY_SENSITIVE_NO_HOST_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
     /** TEST ONLY: write every forwarded RTP packet to this file, to prove it is ciphertext. */
     PARLEY_TEST_MEDIA_TAP: z.string().min(1).max(4096).optional(),
   })
@@ -114,6 +116,8 @@ export type Config = {
   databaseUrl: string | undefined;
   clientVersions: { minimum: string; current: string };
   links: { maxDays: number };
+  /** Sensitive calls end this long after their last host left (unless one returns). */
+  sensitiveCalls: { noHostSeconds: number };
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.PARLEY_DATABASE_URL,
     clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
     links: { maxDays: e.PARLEY_LINK_MAX_DAYS },
+    sensitiveCalls: { noHostSeconds: e.PARLEY_SENSITIVE_NO_HOST_SECONDS },
     testMediaTap: e.PARLEY_TEST_MEDIA_TAP === undefined ? undefined : resolve(e.PARLEY_TEST_MEDIA_TAP),
     sessions: {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,

@@ -95,6 +95,7 @@ export const requestBounds = {
   appointHost: 'hostAction',
   allowMedia: 'hostAction',
   joinLink: 'per user, address and link: knock rates and a block after denials (HostControls)',
+  linkInfo: 'no state: one database read, bounded by the socket limits',
   pauseProducer: 'producerControl',
   raiseHand: 'producerControl',
   lowerHand: 'hostAction',

@@ -49,6 +49,10 @@ export class SignalingSession {
     const handlers: Handlers = {
       createRoom: (request) => this.#createRoom(request),
       joinLink: (request) => this.#joinLink(request),
+      linkInfo: async (request) => {
+        const link = await this.links.verify(request.linkId, request.secret);
+        return { profile: link.profile, started: this.rooms.linkRoom(link.id) !== undefined };
+      },
       allowMedia: (request) =>
         this.#joined(async ({ room, peer }) => (room.host.allowMedia(peer, request.peerId, request), {})),
       join: (request) => this.#join(request),

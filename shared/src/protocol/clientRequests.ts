@@ -46,6 +46,11 @@ export const clientRequests = {
       z.object({ status: z.literal('waitingForHost') }),
     ]),
   },
+  /** What a meeting link leads to, for the page before joining (a sensitive call starts guests muted). */
+  linkInfo: {
+    request: z.object({ linkId: LinkIdSchema, secret: LinkSecretSchema }),
+    response: z.object({ profile: CallProfileSchema, started: z.boolean() }),
+  },
   /** Host, sensitive calls: let a guest use camera and microphone (speak) and share their screen (share). */
   allowMedia: {
     request: z.object({ peerId: ServerIdSchema, speak: z.boolean(), share: z.boolean() }),

@@ -81,7 +81,7 @@ export const ParticipantSchema = z.object({
   displayName: z.string().max(40),
   identity: IdentitySchema,
   isHost: z.boolean(),
-  /** The account behind this participant (a random id; a guest's is new for each call), for keys and the security code. */
+  /** The account behind this participant (a random id; a guest's is derived from the link and their browser, so a returning device is recognised), for keys and the security code. */
   accountId: ServerIdSchema,
   /** Small per-call number for SFrame key ids; reused after a participant leaves. */
   keySlot: z.number().int().min(0).max(4095),

@@ -58,6 +58,12 @@ export function Toolbar({ view, layout, actions }: { view: CallView; layout: Lay
     return () => window.removeEventListener('keydown', onKey);
   }, [actions]);
   const keysChanged = view.e2ee.keyAlerts.length > 0;
+  // Guests of a sensitive call: nothing until a host allows it. The buttons stay focusable and say why.
+  const { speak, share } = view.permissions;
+  const notAllowed = (what: string) => ({
+    'aria-disabled': true as const,
+    tooltip: `A host has not allowed your ${what} yet`,
+  });
   return (
     <div role="toolbar" aria-label="Call controls" className={styles.toolbar}>
       <div className={styles.group}>
@@ -67,6 +73,7 @@ export function Toolbar({ view, layout, actions }: { view: CallView; layout: Lay
           shortcut={key('D')}
           tone={micMuted ? 'off' : 'normal'}
           onClick={actions.toggleMicrophone}
+          {...(speak ? {} : notAllowed('microphone'))}
         />
         <RoundButton
           icon={cameraOff ? <VideoOff size={22} /> : <Video size={22} />}
@@ -74,6 +81,7 @@ export function Toolbar({ view, layout, actions }: { view: CallView; layout: Lay
           shortcut={key('E')}
           tone={cameraOff ? 'off' : 'normal'}
           onClick={actions.toggleCamera}
+          {...(speak ? {} : notAllowed('camera'))}
         />
         <RoundButton
           icon={sharingScreen ? <MonitorX size={22} /> : <MonitorUp size={22} />}
@@ -81,6 +89,7 @@ export function Toolbar({ view, layout, actions }: { view: CallView; layout: Lay
           tone={sharingScreen ? 'active' : 'normal'}
           onClick={actions.toggleScreen}
           className={styles.wideOnly}
+          {...(share ? {} : notAllowed('screen sharing'))}
         />
         <RoundButton
           icon={<Hand size={22} />}

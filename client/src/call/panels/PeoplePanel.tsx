@@ -1,10 +1,29 @@
-// Who is in the call and who is waiting; hosts admit, deny, mute, lower a
-// hand, appoint another host, remove (after a confirmation), lock and end.
-import { Check, Copy, Crown, Hand, Lock, LockOpen, MicOff, UserMinus, UserPlus, X } from 'lucide-react';
+// Who is in the call and who is waiting, each with who the server says they
+// are (an account's username, or "Guest"); hosts admit, deny, mute, lower a
+// hand, allow a guest of a sensitive call to speak or share, appoint another
+// host, remove (after a confirmation), lock and end.
+import {
+  BadgeCheck,
+  Check,
+  Copy,
+  Crown,
+  Hand,
+  Lock,
+  LockOpen,
+  Mic,
+  MicOff,
+  ScreenShare,
+  ScreenShareOff,
+  UserMinus,
+  UserPlus,
+  VideoOff,
+  X,
+} from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { Button } from '../../ui/Button.js';
 import { Dialog } from '../../ui/Dialog.js';
 import type { CallSession, CallView, RemoteParticipant } from '../CallSession.js';
+import { IdentityTag } from '../people/IdentityTag.js';
 import styles from './panels.module.css';
 
 type Props = {
@@ -20,27 +39,33 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
   const [removing, setRemoving] = useState<RemoteParticipant>();
   const [ending, setEnding] = useState(false);
   const count = view.participants.length + 1;
+  const sensitive = view.call.profile === 'sensitive';
+  const allow = (p: RemoteParticipant, change: Partial<RemoteParticipant['permissions']>) =>
+    void session.allowMedia(p.peerId, { ...p.permissions, ...change });
   return (
     <>
       <Dialog open={open} onOpenChange={onOpenChange} title="People" kind="sheet" tone="stage">
-        <section className={styles.section} aria-labelledby="invite-title">
-          <h3 id="invite-title" className={styles.heading}>
-            Invite
-          </h3>
-          <p className={styles.link}>{window.location.href}</p>
-          <Button size="small" onClick={onCopyLink}>
-            <Copy aria-hidden="true" size={16} /> Copy invite link
-          </Button>
-        </section>
+        {(view.isHost || !sensitive) && (
+          <section className={styles.section} aria-labelledby="invite-title">
+            <h3 id="invite-title" className={styles.heading}>
+              Invite
+            </h3>
+            <p className={styles.link}>{window.location.href}</p>
+            <Button size="small" onClick={onCopyLink}>
+              <Copy aria-hidden="true" size={16} /> Copy invite link
+            </Button>
+          </section>
+        )}
         {view.isHost && view.lobby.length > 0 && (
           <section className={styles.section} aria-labelledby="lobby-title">
             <h3 id="lobby-title" className={styles.heading}>
               Waiting to join ({view.lobby.length})
             </h3>
             <ul className={styles.people}>
-              {view.lobby.map(({ peerId, displayName }) => (
-                <li key={peerId} className={styles.person}>
+              {view.lobby.map(({ peerId, displayName, identity }) => (
+                <li key={peerId} className={styles.person} data-waiting={displayName}>
                   <span className={styles.personName}>{displayName}</span>
+                  <IdentityTag identity={identity} />
                   <span className={styles.actions}>
                     <Button
                       size="small"
@@ -71,9 +96,41 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
             {view.participants.map((p) => (
               <li key={p.peerId} className={styles.person} data-person={p.displayName}>
                 <span className={styles.personName}>{p.displayName}</span>
-                <Badges host={p.isHost} muted={p.audioMuted} hand={p.handRaised} keys={p.keyStatus} />
+                <IdentityTag identity={p.identity} />
+                <Badges
+                  host={p.isHost}
+                  muted={p.audioMuted}
+                  hand={p.handRaised}
+                  keys={p.keyStatus}
+                  verified={view.e2ee.peers[p.peerId]?.verified === true}
+                  listening={!p.permissions.speak}
+                />
                 {view.isHost && (
                   <span className={styles.actions}>
+                    {sensitive && p.identity.kind === 'guest' && (
+                      <IconAction
+                        label={
+                          p.permissions.speak
+                            ? `Take back ${p.displayName}’s microphone and camera`
+                            : `Allow ${p.displayName} to use their microphone and camera`
+                        }
+                        onClick={() => allow(p, { speak: !p.permissions.speak })}
+                      >
+                        {p.permissions.speak ? <VideoOff size={16} /> : <Mic size={16} />}
+                      </IconAction>
+                    )}
+                    {sensitive && p.identity.kind === 'guest' && (
+                      <IconAction
+                        label={
+                          p.permissions.share
+                            ? `Stop ${p.displayName} sharing their screen`
+                            : `Allow ${p.displayName} to share their screen`
+                        }
+                        onClick={() => allow(p, { share: !p.permissions.share })}
+                      >
+                        {p.permissions.share ? <ScreenShareOff size={16} /> : <ScreenShare size={16} />}
+                      </IconAction>
+                    )}
                     {!p.audioMuted && (
                       <IconAction
                         label={`Mute ${p.displayName}`}
@@ -90,7 +147,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
                         <Hand size={16} />
                       </IconAction>
                     )}
-                    {!p.isHost && (
+                    {!p.isHost && p.identity.kind === 'account' && (
                       <IconAction
                         label={`Make ${p.displayName} a host`}
                         onClick={() => void session.makeHost(p.peerId)}
@@ -115,6 +172,12 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
             <p className={styles.muted}>
               {view.locked ? 'The call is locked: nobody new can knock.' : 'New people knock, and a host lets them in.'}
             </p>
+            {sensitive && (
+              <p className={styles.muted}>
+                Sensitive call: everyone knocks, guests start with camera and microphone off, at most{' '}
+                {view.call.maxParticipants} people, and the call ends when the last host leaves.
+              </p>
+            )}
             <div className={styles.row}>
               <Button size="small" onClick={() => void session.setLocked(!view.locked)}>
                 {view.locked ? <LockOpen aria-hidden="true" size={16} /> : <Lock aria-hidden="true" size={16} />}
@@ -165,9 +228,26 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
   );
 }
 
-function Badges({ host, muted, hand, keys }: { host: boolean; muted: boolean; hand: boolean; keys?: string }) {
+type BadgeProps = {
+  host: boolean;
+  muted: boolean;
+  hand: boolean;
+  keys?: string;
+  /** We compared emoji with them (kept on this device only). */
+  verified?: boolean;
+  /** A guest of a sensitive call whom no host has allowed to speak yet. */
+  listening?: boolean;
+};
+
+function Badges({ host, muted, hand, keys, verified, listening }: BadgeProps) {
   return (
     <span className={styles.badges}>
+      {verified && (
+        <span className={`${styles.badge} ${styles.verifiedBadge}`}>
+          <BadgeCheck aria-hidden="true" size={12} /> Verified
+        </span>
+      )}
+      {listening && <span className={styles.badge}>Listening only</span>}
       {host && (
         <span className={styles.badge}>
           <Crown aria-hidden="true" size={12} /> Host
@@ -178,7 +258,7 @@ function Badges({ host, muted, hand, keys }: { host: boolean; muted: boolean; ha
           <Hand aria-hidden="true" size={12} /> Hand raised
         </span>
       )}
-      {muted && <span className={styles.badge}>Muted</span>}
+      {muted && !listening && <span className={styles.badge}>Muted</span>}
       {keys === 'awaiting-keys' && <span className={styles.badge}>Joining…</span>}
       {(keys === 'changed' || keys === 'invalid') && (
         <span className={`${styles.badge} ${styles.alert}`}>Keys not trusted</span>

@@ -4,6 +4,7 @@
 import { Mic, MicOff, ShieldCheck, Video, VideoOff } from 'lucide-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button } from '../../ui/Button.js';
+import { Notice } from '../../ui/Card.js';
 import { ErrorMessage, Field, SelectField } from '../../ui/Field.js';
 import { RoundButton } from '../controls/RoundButton.js';
 import { canChooseSpeaker, deviceLabel, useDevices, type DeviceChoice } from '../media/devices.js';
@@ -24,18 +25,24 @@ export type JoinRequest = {
 
 type Props = {
   joining: boolean;
-  startingNewCall: boolean;
+  heading: string;
+  /** A sensitive call (health, school, children): shown, and guests start with nothing on. */
+  sensitive: boolean;
+  /** No account: joining through a meeting link. */
+  guest: boolean;
   error: string | undefined;
   onJoin: (request: JoinRequest) => void;
   onCancel: () => void;
 };
 
-export function PreJoin({ joining, startingNewCall, error, onJoin, onCancel }: Props) {
+export function PreJoin({ joining, heading, sensitive, guest, error, onJoin, onCancel }: Props) {
+  // Guests of a sensitive call send nothing until a host allows it: their camera and microphone are not even opened.
+  const mediaLocked = sensitive && guest;
   const [displayName, setDisplayName] = useState(() => localStorage.getItem(nameKey) ?? '');
   const [choice, setChoice] = useState<DeviceChoice>({});
-  const [cameraOn, setCameraOn] = useState(true);
-  const [microphoneOn, setMicrophoneOn] = useState(true);
-  const { preview, handOver } = usePreview(choice, cameraOn);
+  const [cameraOn, setCameraOn] = useState(!mediaLocked);
+  const [microphoneOn, setMicrophoneOn] = useState(!mediaLocked);
+  const { preview, handOver } = usePreview(choice, cameraOn, !mediaLocked);
   const devices = useDevices(preview.ready);
   const level = useAudioLevel(microphoneOn ? preview.microphone : undefined);
   const video = useRef<HTMLVideoElement>(null);
@@ -49,7 +56,7 @@ export function PreJoin({ joining, startingNewCall, error, onJoin, onCancel }: P
     localStorage.setItem(nameKey, name);
     onJoin({ displayName: name, tracks: handOver(), microphoneOn, cameraOn, devices: choice });
   };
-  const title = startingNewCall ? 'Start a new call' : 'Ready to join?';
+  const title = heading;
   const options = (list: MediaDeviceInfo[], kind: string) =>
     list.map((device, i) => ({ value: device.deviceId, label: deviceLabel(device, i, kind) }));
 
@@ -61,7 +68,7 @@ export function PreJoin({ joining, startingNewCall, error, onJoin, onCancel }: P
           {!preview.camera && (
             <p className={styles.cameraOff}>{cameraOn ? 'Starting your camera…' : 'Your camera is off'}</p>
           )}
-          <div className={styles.overlay}>
+          <div className={styles.overlay} hidden={mediaLocked}>
             <RoundButton
               icon={microphoneOn ? <Mic size={22} /> : <MicOff size={22} />}
               label={microphoneOn ? 'Turn microphone off' : 'Turn microphone on'}
@@ -130,6 +137,18 @@ export function PreJoin({ joining, startingNewCall, error, onJoin, onCancel }: P
             value={displayName}
             onChange={(e) => setDisplayName(e.target.value)}
           />
+          {mediaLocked && (
+            <Notice tone="info">
+              In this call the host decides when guests turn on their camera and microphone. You join with both off;
+              raise your hand when you want to speak.
+            </Notice>
+          )}
+          {sensitive && !guest && (
+            <Notice tone="info">
+              A sensitive call (health, school, children): everyone waits in the lobby until a host lets them in, guests
+              join with camera and microphone off, and the call ends when the last host leaves.
+            </Notice>
+          )}
           <div className={styles.e2ee}>
             <ShieldCheck aria-hidden="true" size={22} />
             <p>

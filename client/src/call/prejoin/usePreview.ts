@@ -45,16 +45,16 @@ function useDevice(
   return device;
 }
 
-export function usePreview(choice: DeviceChoice, cameraOn: boolean) {
+export function usePreview(choice: DeviceChoice, cameraOn: boolean, microphoneWanted = true) {
   /** Tracks handed over to the call are no longer ours to stop. */
   const [handedOver] = useState(() => new WeakSet<MediaStreamTrack>());
   const camera = useDevice(cameraOn, choice.cameraId, cameraTrack, handedOver);
-  const microphone = useDevice(true, choice.microphoneId, microphoneTrack, handedOver);
+  const microphone = useDevice(microphoneWanted, choice.microphoneId, microphoneTrack, handedOver);
   const preview: Preview = {
     camera: camera.track,
     microphone: microphone.track,
     error: camera.error ?? microphone.error,
-    ready: (camera.settled || !cameraOn) && microphone.settled,
+    ready: (camera.settled || !cameraOn) && (microphone.settled || !microphoneWanted),
   };
 
   /** The tracks for the call; from now on the call stops them. */

@@ -86,6 +86,7 @@ export function Stage({
         speaking={source === 'camera' && participant.peerId === view.activeSpeaker}
         micOff={source === 'camera' ? participant.audioMuted : undefined}
         handRaised={source === 'camera' ? participant.handRaised : undefined}
+        guest={participant.identity.kind === 'guest'}
         quality={source === 'camera' ? quality.get(participant.peerId) : undefined}
         security={view.e2ee.mode === 'on' && source === 'camera' ? view.e2ee.peers[participant.peerId] : undefined}
         onWidth={

@@ -5,6 +5,7 @@ import { Hand, Lock, LockOpen, Maximize2, MicOff, ShieldAlert, Signal, SignalLow
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { PeerSecurity } from '../../e2ee/CallEncryption.js';
 import { Tooltip } from '../../ui/Tooltip.js';
+import { IdentityTag } from '../people/IdentityTag.js';
 import type { Quality } from '../RemoteMedia.js';
 import styles from './Stage.module.css';
 
@@ -17,6 +18,8 @@ export type TileProps = {
   speaking?: boolean;
   micOff?: boolean;
   handRaised?: boolean;
+  /** A guest (no account) is marked as one on their tile. */
+  guest?: boolean;
   quality?: Quality | undefined;
   security?: PeerSecurity | undefined;
   /** Told the tile's width whenever it changes (to pick a simulcast layer). */
@@ -38,7 +41,7 @@ const qualityText: Record<Quality, string> = {
 };
 
 export function Tile(props: TileProps) {
-  const { name, caption, track, kind, speaking = false, micOff, handRaised, quality, security, onWidth } = props;
+  const { name, caption, track, kind, speaking = false, micOff, handRaised, guest, quality, security, onWidth } = props;
   const figure = useRef<HTMLElement>(null);
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -77,6 +80,7 @@ export function Tile(props: TileProps) {
         {handRaised && <Indicator label="Hand raised" icon={<Hand size={16} />} tone="hand" />}
         {micOff && <Indicator label="Microphone off" icon={<MicOff size={16} />} />}
         <span className={styles.name}>{caption}</span>
+        {guest && <IdentityTag identity={{ kind: 'guest' }} />}
         {speaking && <span className="visually-hidden"> (speaking)</span>}
       </figcaption>
       <div className={styles.status}>
