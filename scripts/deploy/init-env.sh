@@ -100,6 +100,15 @@ PARLEY_DOCKER_NET=$docker_net
 # Secrets, made at random on first run.
 POSTGRES_PASSWORD=$(secret 24)
 PARLEY_TURN_SECRET=$(secret 32)
+
+# Optional: remove the # to change a default (README.md, "Configuration").
+# PARLEY_SESSION_IDLE_HOURS=168
+# PARLEY_SESSION_MAX_DAYS=30
+# PARLEY_LINK_MAX_DAYS=365
+# PARLEY_SENSITIVE_NO_HOST_SECONDS=60
+# PARLEY_TURN_CREDENTIAL_HOURS=12
+# PARLEY_MEDIA_WORKERS=2
+# PARLEY_LOG_LEVEL=info
 ENV
 mv "$tmp" "$out"
 echo "init-env: wrote $out (readable by you only) with new random secrets."

@@ -1,11 +1,14 @@
 // The README's configuration table and the variables the server reads are the
 // same list: a new variable is documented, a removed one is not left behind.
+// The compose stack sets or passes on each of them, so an operator's .env
+// reaches the server.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configVariables } from '../src/config/index.js';
 
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
+const readme = read('README.md');
 
 /** Read but deliberately not in the table: refused with a message naming their replacement, or test-only. */
 const notInTable = new Set([
@@ -31,5 +34,23 @@ describe("the README's configuration table", () => {
 
   it('names the refused variables and what replaced them', () => {
     for (const name of ['PARLEY_SECURE_COOKIES', 'PARLEY_TURN_USERNAME']) expect(readme).toContain(name);
+  });
+});
+
+/** Fixed by the image itself (Dockerfile `ENV`), not by the operator. */
+const setByImage = ['PARLEY_HOST', 'PARLEY_PORT', 'PARLEY_DATA_DIR', 'PARLEY_RTC_LISTEN_IP'];
+/** Not for a deployment: the test build's client, the RTC address the stack derives from PARLEY_PUBLIC_IP. */
+const notForCompose = new Set([...notInTable, 'PARLEY_CLIENT_DIR']);
+
+describe('the compose stack', () => {
+  const compose = read('docker-compose.yml');
+  const dockerfile = read('Dockerfile');
+
+  it('sets or passes on every variable the server reads, so .env reaches it', () => {
+    const missing = configVariables.filter(
+      (name) => !notForCompose.has(name) && !new RegExp(`^ {6}${name}:`, 'm').test(compose),
+    );
+    expect(missing.filter((name) => !setByImage.includes(name))).toEqual([]);
+    for (const name of setByImage) expect(dockerfile).toMatch(new RegExp(`\\b${name}=`));
   });
 });
