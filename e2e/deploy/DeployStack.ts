@@ -107,6 +107,20 @@ export class DeployStack {
     return sh('docker-compose', [...this.#composeArgs(), ...args], this.#env);
   }
 
+  /**
+   * A line of shell as docs/deploy.md writes it (`docker-compose …`, with `<`
+   * and `>`), run from the repository with this stack's compose options.
+   */
+  shell(line: string): string {
+    const compose = ['docker-compose', ...this.#composeArgs()].join(' ');
+    return sh('sh', ['-c', line.replaceAll('docker-compose', compose)], { ...this.#env, BACKUP_DIR: this.dir });
+  }
+
+  /** Removes the stack's volumes for `services` (the stack must be down). */
+  removeVolumes(...volumes: string[]): void {
+    sh('docker', ['volume', 'rm', ...volumes.map((volume) => `${project}_${volume}`)]);
+  }
+
   container(service: string): string {
     return `${project}_${service}_1`;
   }

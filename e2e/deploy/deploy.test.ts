@@ -46,6 +46,7 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
   const stack = new DeployStack();
   const browsers: TestBrowser[] = [];
   const users: InPageUser[] = [];
+  const links: MeetingLink[] = [];
   /** Room and link ids the calls used: no log may hold them. */
   const secrets: string[] = [];
 
@@ -148,6 +149,7 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
     await retryOnNetworkChange(() => loginInPage(before, stack.baseUrl, someone));
     const link = await inPage<MeetingLink>(before, '/api/links', { profile: 'standard' });
     secrets.push(link.id, link.secret);
+    links.push(link);
     await before.close();
     const server = { domain, address: publicIp, ca: readFileSync(stack.caFile) };
     expect(await knockWithLink(server, link)).toEqual({ status: 'waitingForHost' });
@@ -167,6 +169,35 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
     // …and one holding a forged secret for it does not.
     const forged = { id: link.id, secret: `${link.secret.startsWith('A') ? 'B' : 'A'}${link.secret.slice(1)}` };
     expect(await knockWithLink(server, forged)).toEqual({ refused: 'link_unusable' });
+  });
+
+  it('restores the backup of docs/deploy.md onto empty volumes: accounts log in and links work again', async () => {
+    const [someone] = users;
+    const link = links[0];
+    if (!someone || !link) throw new Error('no account or link was made by the earlier tests');
+    // deploy.md, "Backups", word for word but for the file names.
+    stack.shell('docker-compose exec -T postgres pg_dump --format=custom parley > "$BACKUP_DIR/parley.dump"');
+    stack.shell('docker-compose exec -T parley cat /var/lib/parley/server.key > "$BACKUP_DIR/server.key"');
+    stack.down();
+    stack.removeVolumes('postgres-data', 'parley-data'); // Caddy keeps its CA: the browsers trust that one
+    stack.shell('docker-compose up -d postgres');
+    stack.shell(
+      'until docker-compose exec -T postgres pg_isready --host=127.0.0.1 --username=parley --dbname=parley; do sleep 2; done',
+    );
+    stack.shell(
+      'docker-compose exec -T postgres pg_restore --clean --if-exists --dbname=parley < "$BACKUP_DIR/parley.dump"',
+    );
+    stack.shell(
+      `docker-compose run --rm --no-deps -T parley sh -c 'umask 077; cat > /var/lib/parley/server.key' < "$BACKUP_DIR/server.key"`,
+    );
+    await stack.up();
+    const page = await chromium().newPage();
+    await retryOnNetworkChange(() => loginInPage(page, stack.baseUrl, someone)); // needs the restored server.key
+    const listed = await page.evaluate(async () => (await fetch('/api/links')).json());
+    expect(listed).toMatchObject({ links: [{ id: link.id, secret: link.secret }] });
+    await page.close();
+    const server = { domain, address: publicIp, ca: readFileSync(stack.caFile) };
+    expect(await knockWithLink(server, link)).toEqual({ status: 'waitingForHost' });
   });
 
   /** Time from `since` until a new call decodes in both browsers; the pages are closed after. */
