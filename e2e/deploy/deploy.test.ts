@@ -30,13 +30,20 @@ const decryptingStreams = (page: TestPage) =>
       window.parleyE2ee?.statuses().filter((s) => s.direction === 'receive' && s.state === 'decrypting').length ?? 0,
   );
 
-/** Runs `attempt` again (up to 3 times) when the browser saw the host's network change under it. */
+/**
+ * Runs `attempt` again (up to 3 times) when the browser saw the host's network
+ * change under it: each container start adds an interface to this host, and
+ * Chromium then aborts what it was loading (a navigation with
+ * ERR_NETWORK_CHANGED, a page's fetch with "Failed to fetch"), as a person
+ * would see a page fail once and reload it.
+ */
 async function retryOnNetworkChange<T>(attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      if (tries >= 3 || !String(error).includes('ERR_NETWORK_CHANGED')) throw error;
+      const changed = ['ERR_NETWORK_CHANGED', 'Failed to fetch'].some((sign) => String(error).includes(sign));
+      if (tries >= 3 || !changed) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
@@ -72,10 +79,12 @@ describe.skipIf(reason !== undefined)('the docker-compose stack, as a clinic wou
       users.push(await retryOnNetworkChange(() => registerInPage(page, stack.baseUrl)));
     };
     const join = { signUp, relayOnly: options.relayOnly };
-    const host = await joinCall(chromium(), stack.baseUrl, `${stack.baseUrl}/call`, 'Chromium host', join);
+    const host = await retryOnNetworkChange(() =>
+      joinCall(chromium(), stack.baseUrl, `${stack.baseUrl}/call`, 'Chromium host', join),
+    );
     const link = await roomLink(host);
     secrets.push(new URL(link).searchParams.get('room') ?? link);
-    const guest = await joinCall(firefox(), stack.baseUrl, link, 'Firefox guest', join);
+    const guest = await retryOnNetworkChange(() => joinCall(firefox(), stack.baseUrl, link, 'Firefox guest', join));
     await host.clickButton('Admit Firefox guest');
     const pages = [host, guest];
     const decoding = await Promise.all(

@@ -19,8 +19,14 @@ export async function knockWithLink(
   const agent = new Agent({
     ca: server.ca,
     servername: server.domain,
-    // Only the stack's own address: no name service is asked.
-    lookup: (_host, _options, callback) => callback(null, server.address, 4),
+    // Only the stack's own address: no name service is asked. Node 20 asks
+    // for every address (`all`) when it tries IPv4 and IPv6 in turn.
+    lookup: (_host, options, callback) =>
+      options.all
+        ? (callback as unknown as (e: null, all: { address: string; family: number }[]) => void)(null, [
+            { address: server.address, family: 4 },
+          ])
+        : callback(null, server.address, 4),
   });
   const socket = io(origin, {
     transports: ['websocket'],
