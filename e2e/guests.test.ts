@@ -113,10 +113,13 @@ describe('guests through meeting links', () => {
     await expectText(organiser, 'Pat Doe wants to join');
     expect(await pageText(organiser)).toContain('Guest, no account');
     await expectText(patient, 'Waiting for the host to let you in');
-    const waiting = await inPanel(organiser, 'People', () =>
-      organiser.evaluate(() => document.querySelector('[data-waiting="Pat Doe"]')?.textContent ?? ''),
+    // The People button counts who is waiting, in its name too.
+    await organiser.clickButton('People (1)');
+    const waiting = await organiser.evaluate(
+      () => document.querySelector('[data-waiting="Pat Doe"]')?.textContent ?? '',
     );
     expect(waiting).toContain('Guest');
+    await organiser.clickButton('Close');
     await organiser.clickButton('Admit Pat Doe');
   });
 
@@ -290,7 +293,10 @@ describe('a sensitive call with a guest', () => {
   });
 
   it('lets the guest send video once the host allows it', async () => {
-    await inPanel(host, 'People', () => host.clickButton('Allow Pupil Sam to use their microphone and camera'));
+    await inPanel(host, 'People', async () => {
+      await look(host, 'sensitive-host-people');
+      await host.clickButton('Allow Pupil Sam to use their microphone and camera');
+    });
     await expectText(pupil, 'A host allowed your camera and microphone');
     await pupil.clickButton('Start camera');
     const frames = await waitFor(

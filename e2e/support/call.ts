@@ -85,14 +85,14 @@ export function pageText(page: TestPage): Promise<string> {
   return page.evaluate(() => document.body.innerText);
 }
 
-/** Waits until the page shows `text`; fails, with what the page shows instead, when it does not in time. */
+/**
+ * Waits until the page shows `text` (in any letter case: styles may capitalise headings); fails, with what the
+ * page shows instead, when it does not in time.
+ */
 export async function expectText(page: TestPage, text: string, timeoutMs = 20_000): Promise<string> {
-  const shown = await waitFor(
-    () => pageText(page),
-    (now) => now.includes(text),
-    timeoutMs,
-  );
-  if (!shown.includes(text))
+  const shows = (now: string) => now.toLowerCase().includes(text.toLowerCase());
+  const shown = await waitFor(() => pageText(page), shows, timeoutMs);
+  if (!shows(shown))
     throw new Error(`${page.browserName} did not show "${text}" within ${timeoutMs} ms; it shows:\n${shown}`);
   return shown;
 }
