@@ -7,11 +7,12 @@ import { ensureNpmDependencies } from './setup/npm-dependencies.mjs';
 import { ensureMediasoupWorker } from './setup/mediasoup-worker.mjs';
 import { ensureBrowsers } from './setup/browsers.mjs';
 import { ensurePostgres } from './setup/postgres.mjs';
+import { ensureDocker } from './setup/docker.mjs';
 import { runSteps } from './setup/progress.mjs';
 
 const purpose = process.argv.find((arg) => arg.startsWith('--for='))?.slice('--for='.length) ?? 'test';
-if (purpose !== 'start' && purpose !== 'test') {
-  console.error(`setup: --for must be "start" or "test", got "${purpose}"`);
+if (purpose !== 'start' && purpose !== 'test' && purpose !== 'deploy') {
+  console.error(`setup: --for must be "start", "test" or "deploy", got "${purpose}"`);
   process.exit(2);
 }
 
@@ -21,5 +22,8 @@ const steps = [
   ['mediasoup worker', ensureMediasoupWorker],
 ];
 if (purpose === 'test') steps.push(['test browsers', ensureBrowsers], ['test PostgreSQL', ensurePostgres]);
+// The deploy test is part of `npm test` (its e2e project) and runs alone with `npm run test:deploy`.
+if (purpose === 'test' || purpose === 'deploy') steps.push(['Docker (deploy test)', ensureDocker]);
+if (purpose === 'deploy') steps.push(['test browsers', ensureBrowsers]);
 
 await runSteps(steps);

@@ -15,6 +15,7 @@ const markers = [
   'parleyDiagnostics',
   'parley.testing.e2ee',
   'parley.testing.camera',
+  'parley.testing.iceTransportPolicy',
   'scrambleKeys',
   'passThrough',
   'probeResult',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { trustCaIn } from './trustedCa.js';
 
 export type TestPage = {
   readonly browserName: string;
@@ -55,19 +56,39 @@ const chromiumArgs = [
 /**
  * The test server is reached over plain HTTP on a test-host address, which
  * browsers do not treat as a secure context (no camera, no WebRTC encoded
- * transforms) unless told to trust that one origin.
+ * transforms) unless told to trust that one origin (`trustedOrigin`). The
+ * deployment test reaches it over HTTPS instead, by a name that only these
+ * browsers resolve, under a certificate from a CA that only they trust.
  */
 export type LaunchOptions = {
-  trustedOrigin: string;
+  trustedOrigin?: string;
   /** More command-line arguments (Chromium), e.g. a marker to find its processes by. */
   extraArgs?: string[];
+  /** A certificate authority (PEM file) to trust for web sites, as if its owner had installed it. */
+  caFile?: string;
+  /** Every name the browser looks up resolves to this address (test hosts only). */
+  resolveAllTo?: { host: string; address: string };
 };
 
-export async function launchChromium({ trustedOrigin, extraArgs = [] }: LaunchOptions): Promise<TestBrowser> {
+export async function launchChromium({
+  trustedOrigin,
+  extraArgs = [],
+  caFile,
+  resolveAllTo,
+}: LaunchOptions): Promise<TestBrowser> {
+  // Chromium reads trusted CAs from the user's NSS database, $HOME/.pki/nssdb.
+  const home = caFile ? mkdtempSync(join(tmpdir(), 'parley-chromium-home-')) : undefined;
+  if (home && caFile) trustCaIn(join(home, '.pki', 'nssdb'), caFile);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: [...chromiumArgs, `--unsafely-treat-insecure-origin-as-secure=${trustedOrigin}`, ...extraArgs],
+    args: [
+      ...chromiumArgs,
+      ...(trustedOrigin ? [`--unsafely-treat-insecure-origin-as-secure=${trustedOrigin}`] : []),
+      ...(resolveAllTo ? [`--host-resolver-rules=MAP * ${resolveAllTo.address}, EXCLUDE localhost`] : []),
+      ...extraArgs,
+    ],
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
   });
   return {
     name: 'chromium',
@@ -102,7 +123,10 @@ export async function launchChromium({ trustedOrigin, extraArgs = [] }: LaunchOp
         close: () => context.close(),
       };
     },
-    close: () => browser.close(),
+    close: async () => {
+      await browser.close();
+      if (home) rmSync(home, { recursive: true, force: true });
+    },
   };
 }
 
@@ -112,15 +136,21 @@ const firefoxPrefs = {
   'media.autoplay.default': 0,
 };
 
-export async function launchFirefox({ trustedOrigin }: LaunchOptions): Promise<TestBrowser> {
+export async function launchFirefox({ trustedOrigin, caFile, resolveAllTo }: LaunchOptions): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'parley-firefox-'));
+  // Firefox keeps its certificate database in the profile.
+  if (caFile) trustCaIn(profile, caFile);
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: '/usr/bin/firefox-esr',
     protocol: 'webDriverBiDi',
     headless: true,
     userDataDir: profile,
-    extraPrefsFirefox: { ...firefoxPrefs, 'dom.securecontext.allowlist': new URL(trustedOrigin).hostname },
+    extraPrefsFirefox: {
+      ...firefoxPrefs,
+      ...(trustedOrigin ? { 'dom.securecontext.allowlist': new URL(trustedOrigin).hostname } : {}),
+      ...(resolveAllTo ? { 'network.dns.forceResolve': resolveAllTo.address } : {}),
+    },
     defaultViewport: { width: 1280, height: 800 },
   });
   const version = await browser.version();

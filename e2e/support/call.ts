@@ -21,10 +21,15 @@ export async function joinCall(
     keepKeysAfterCall?: boolean;
     /** Captures the camera this small and slow, e.g. '160x90@10' (test build switch): many browsers on two cores. */
     cameraSize?: string;
+    /** Media through TURN relays only (iceTransportPolicy 'relay', test build switch). */
+    relayOnly?: boolean;
+    /** Gives the new page a logged-in user; default: a user registered through the API, its cookie set. */
+    signUp?: (page: TestPage) => Promise<unknown>;
   } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
-  await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
+  if (options.signUp) await options.signUp(page);
+  else await page.useSession(baseUrl, (await registerViaApi(baseUrl)).cookie);
   await page.goto(url);
   const testing = options.e2ee;
   if (testing) await page.evaluateWith((mode) => localStorage.setItem('parley.testing.e2ee', mode), testing);
@@ -32,6 +37,7 @@ export async function joinCall(
     await page.evaluate(() => localStorage.setItem('parley.testing.keepKeysAfterCall', 'yes'));
   if (options.cameraSize)
     await page.evaluateWith((size) => localStorage.setItem('parley.testing.camera', size), options.cameraSize);
+  if (options.relayOnly) await page.evaluate(() => localStorage.setItem('parley.testing.iceTransportPolicy', 'relay'));
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;

@@ -21,6 +21,10 @@ export async function ensureNpmDependencies() {
     // (npm 11 also skips it through "allowScripts" in package.json.)
     env: { ...process.env, MEDIASOUP_WORKER_BIN: 'installed-by-parley-setup' },
   });
+  // npm 10 can exit 0 after failing ("Exit handler never called!", on network
+  // errors): the lock file it writes last says whether it really installed.
+  if (!existsSync(join(repoRoot, 'node_modules', '.package-lock.json')))
+    throw new Error('npm ci exited without installing the dependencies (see its messages above)');
   writeFileSync(stampPath, wanted);
   return 'installed';
 }

@@ -11,6 +11,7 @@ import {
   authRoutes,
   bindSocketsToSessions,
   createHttpServer,
+  metricsEndpoint,
   isSameOrigin,
   MetricsServer,
   clientKey,
@@ -24,7 +25,9 @@ import { linkSecrets, MeetingLinks } from './links/index.js';
 import { defaultRoomTimings, RejoinTickets, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
 import { startMaintenance } from './store/maintenance.js';
-import { MediaTap, WorkerPool } from './sfu/index.js';
+import { checkAnnouncedAddress, MediaTap, WorkerPool } from './sfu/index.js';
+import { Metrics } from './metrics/index.js';
+import { mintTurnCredentials } from './turn/index.js';
 import { IdentityKeys } from './e2ee/IdentityKeys.js';
 import { attachSignaling, limitSockets, type ParleyIo } from './signaling/index.js';
 
@@ -54,6 +57,7 @@ export class ParleyServer {
   ) {}
 
   static async create(config: Config, options: ServerOptions = {}): Promise<ParleyServer> {
+    await checkAnnouncedAddress(config.media);
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const serverKey = await loadServerKey(config.dataDir);
     const store = await openDatabase(storeLocation(config.dataDir, config.databaseUrl));
@@ -68,12 +72,12 @@ export class ParleyServer {
       const links = new MeetingLinks(store.db, linkSecrets(serverKey), config.links.maxDays);
       const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
-      const api = authRoutes(accounts, sessions, deployment, cookies, links);
       const identityKeys = new IdentityKeys(store.db);
       tap = config.testMediaTap === undefined ? undefined : new MediaTap(config.testMediaTap);
+      const { turn } = config.media;
       const rooms = new RoomRegistry(
         pool,
-        config.media,
+        { ...config.media, iceServers: () => (turn ? [mintTurnCredentials(turn)] : []) },
         {
           rememberIdentityKey: (userId, publicKey) => identityKeys.remember(userId, publicKey),
           spendLink: (linkId) =>
@@ -92,11 +96,20 @@ export class ParleyServer {
         },
         config.calls,
       );
+      const prometheus = new Metrics({
+        census: () => rooms.census(),
+        workers: () => workers.workerPids.length,
+        workerCpu: () => workers.cpuSeconds(),
+      });
+      const api = authRoutes(accounts, sessions, deployment, cookies, links, (step, reason) =>
+        prometheus.loginFailed(step, reason),
+      );
       const http = createHttpServer(
         config.clientDir,
         () => ({ status: workers.workerPids.length > 0 ? 'ok' : 'degraded', mediaWorkers: workers.workerPids.length }),
         getRequestListener(api.fetch),
         config.http,
+        metricsEndpoint(prometheus, deployment.proxies),
       );
       const io: ParleyIo = new SocketIoServer(http, {
         serveClient: false,

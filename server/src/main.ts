@@ -1,6 +1,7 @@
 // Entry point for `npm start`: load config, start, stop cleanly on a signal.
 import { ServerKeyError } from './auth/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { AnnouncedAddressError } from './sfu/index.js';
 import { createLogger } from './logging/index.js';
 import { ParleyServer } from './ParleyServer.js';
 
@@ -34,7 +35,8 @@ function hostForUrl(host: string): string {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof ServerKeyError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof ServerKeyError || error instanceof AnnouncedAddressError)
+    process.stderr.write(`${error.message}\n`);
   else log.fatal({ err: error }, 'could not start');
   process.exit(1);
 });

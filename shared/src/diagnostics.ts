@@ -17,6 +17,8 @@ export type OutboundStat = { kind: 'audio' | 'video'; bytesSent: number };
 export type Diagnostics = {
   /** mediasoup-client transport connection states ('new', 'connecting', 'connected', 'failed', …). */
   transports: { send: string; recv: string };
+  /** The local ICE candidate type each transport's media uses: 'host', 'relay' (TURN), …; '' before one is chosen. */
+  routes: { send: string; recv: string };
   inbound: InboundStat[];
   outbound: OutboundStat[];
 };

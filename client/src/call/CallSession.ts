@@ -2,6 +2,7 @@
 // transport, what we send (LocalMedia), what we receive (RemoteMedia), and
 // the end-to-end encryption whose key agreement owns the call's one roster.
 // The UI subscribes to snapshots (CallView) derived from them.
+import { localCandidateType } from './candidateType.js';
 import { Device } from 'mediasoup-client';
 import type { Admission, Diagnostics, Participant, Permissions, RemoteProducer, ServerEventOf } from '@parley/shared';
 import { RequestError, type SignalingClient } from '../signaling/SignalingClient.js';
@@ -240,6 +241,10 @@ export class CallSession {
   async diagnostics(): Promise<Diagnostics> {
     return {
       transports: { send: this.transports.send.connectionState, recv: this.transports.recv.connectionState },
+      routes: {
+        send: await localCandidateType(this.transports.send),
+        recv: await localCandidateType(this.transports.recv),
+      },
       inbound: await this.#remote.inboundStats(),
       outbound: await this.local.outboundStats(),
     };

@@ -3,6 +3,7 @@
 import type { Device } from 'mediasoup-client';
 import { RtpParametersSchema, type ServerEventOf } from '@parley/shared';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
+import { testingIceTransportPolicy } from '../testing/iceTestSwitch.js';
 import { LeftCallError } from './LeftCallError.js';
 
 /** Resolves when a host lets us in; rejects when we are turned away. */
@@ -66,6 +67,7 @@ export async function createTransport(
   insertableStreams: boolean,
 ) {
   const created = await signaling.request('createTransport', { direction });
+  const relayOnly = __PARLEY_TEST_BUILD__ ? testingIceTransportPolicy() : undefined;
   const options = {
     id: created.transportId,
     iceParameters: created.iceParameters,
@@ -74,6 +76,7 @@ export async function createTransport(
     // No STUN: the SFU's own candidates are all a browser needs. TURN only
     // when the operator configured a relay.
     iceServers,
+    ...(relayOnly ? { iceTransportPolicy: relayOnly } : {}),
     ...(insertableStreams
       ? { additionalSettings: { encodedInsertableStreams: true } as Partial<RTCConfiguration> }
       : {}),

@@ -40,18 +40,41 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_METRICS_PORT: 'nine' })).toThrow(/PARLEY_METRICS_PORT/);
   });
 
-  it('has no TURN server unless configured, and checks TURN URLs', () => {
-    expect(loadConfig({}).media.iceServers).toEqual([]);
+  it('has no TURN relay unless configured, and checks TURN URLs', () => {
+    expect(loadConfig({}).media.turn).toBeUndefined();
+    const secret = 'x'.repeat(43);
     expect(
-      loadConfig({ PARLEY_TURN_URLS: 'turn:turn.example.org:3478, turns:turn.example.org:5349' }).media.iceServers,
-    ).toEqual([
-      {
-        urls: ['turn:turn.example.org:3478', 'turns:turn.example.org:5349'],
-        username: undefined,
-        credential: undefined,
-      },
-    ]);
-    expect(() => loadConfig({ PARLEY_TURN_URLS: 'stun:stun.example.org' })).toThrow(/PARLEY_TURN_URLS/);
+      loadConfig({
+        PARLEY_TURN_URLS: 'turn:203.0.113.7:3478, turns:turn.example.org:5349',
+        PARLEY_TURN_SECRET: secret,
+      }).media.turn,
+    ).toEqual({
+      urls: ['turn:203.0.113.7:3478', 'turns:turn.example.org:5349'],
+      secret,
+      lifetimeSeconds: 12 * 3600,
+    });
+    expect(() => loadConfig({ PARLEY_TURN_URLS: 'stun:stun.example.org', PARLEY_TURN_SECRET: secret })).toThrow(
+      /PARLEY_TURN_URLS/,
+    );
+  });
+
+  it('mints TURN credentials from a shared secret only: static credentials are refused, naming what replaced them', () => {
+    const urls = { PARLEY_TURN_URLS: 'turn:203.0.113.7:3478' };
+    expect(() => loadConfig(urls)).toThrow(/PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together/);
+    expect(() => loadConfig({ PARLEY_TURN_SECRET: 'x'.repeat(32) })).toThrow(/PARLEY_TURN_SECRET/);
+    expect(() => loadConfig({ ...urls, PARLEY_TURN_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ ...urls, PARLEY_TURN_USERNAME: 'parley', PARLEY_TURN_CREDENTIAL: 'hunter2' })).toThrow(
+      /PARLEY_TURN_USERNAME: replaced by PARLEY_TURN_SECRET/,
+    );
+    const hours = { ...urls, PARLEY_TURN_SECRET: 'x'.repeat(32), PARLEY_TURN_CREDENTIAL_HOURS: '2' };
+    expect(loadConfig(hours).media.turn?.lifetimeSeconds).toBe(7200);
+    expect(() => loadConfig({ ...hours, PARLEY_TURN_CREDENTIAL_HOURS: '0' })).toThrow(/PARLEY_TURN_CREDENTIAL_HOURS/);
+  });
+
+  it('treats an empty value as unset, as compose files and .env files write them', () => {
+    const config = loadConfig({ PARLEY_MIN_CLIENT_VERSION: '', PARLEY_TURN_URLS: '', PARLEY_PORT: '' });
+    expect(config.http.port).toBe(3000);
+    expect(config.media.turn).toBeUndefined();
   });
 
   it('rejects an inverted RTC port range', () => {

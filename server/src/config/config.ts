@@ -75,8 +75,25 @@ const EnvSchema = z
     PARLEY_TURN_URLS: commaSeparated
       .pipe(z.array(z.string().regex(/^turns?:[^\s]+$/, 'TURN URLs start with turn: or turns:')).max(8))
       .default([]),
-    PARLEY_TURN_USERNAME: z.string().max(256).optional(),
-    PARLEY_TURN_CREDENTIAL: z.string().max(256).optional(),
+    /**
+     * The secret shared with the TURN server (coturn's static-auth-secret):
+     * each admission gets credentials minted from it that expire (the TURN
+     * REST API convention), so the relay is open to Parley's callers only.
+     */
+    PARLEY_TURN_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters (scripts/deploy/init-env.sh makes one)')
+      .max(256)
+      .optional(),
+    /** How long minted TURN credentials last: a call longer than this loses its relay. */
+    PARLEY_TURN_CREDENTIAL_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+    /** Static TURN credentials were handed to every browser and never expired: refused, not ignored. */
+    PARLEY_TURN_USERNAME: z
+      .never({ error: 'replaced by PARLEY_TURN_SECRET (short-lived credentials per session, minted by Parley)' })
+      .optional(),
+    PARLEY_TURN_CREDENTIAL: z
+      .never({ error: 'replaced by PARLEY_TURN_SECRET (short-lived credentials per session, minted by Parley)' })
+      .optional(),
     /** Clients older than this are refused and told to reload. */
     PARLEY_MIN_CLIENT_VERSION: z.string().regex(VersionSchemaSource, 'must look like 1.2.3').default(clientVersion),
     /** Clients older than this are offered the update. */
@@ -95,6 +112,10 @@ const EnvSchema = z
   .refine((env) => env.PARLEY_RTC_MIN_PORT <= env.PARLEY_RTC_MAX_PORT, {
     message: 'PARLEY_RTC_MIN_PORT must not exceed PARLEY_RTC_MAX_PORT',
     path: ['PARLEY_RTC_MIN_PORT'],
+  })
+  .refine((env) => env.PARLEY_TURN_URLS.length > 0 === (env.PARLEY_TURN_SECRET !== undefined), {
+    message: 'PARLEY_TURN_URLS and PARLEY_TURN_SECRET go together: set both (a TURN relay) or neither',
+    path: ['PARLEY_TURN_SECRET'],
   })
   .refine((env) => compareVersions(env.PARLEY_MIN_CLIENT_VERSION, env.PARLEY_CURRENT_CLIENT_VERSION) <= 0, {
     message: 'PARLEY_MIN_CLIENT_VERSION must not exceed PARLEY_CURRENT_CLIENT_VERSION',
@@ -121,19 +142,28 @@ export type Config = {
     workers: number;
     listenIp: string;
     announcedAddress: string | undefined;
-    iceServers: { urls: string[]; username?: string; credential?: string }[];
+    /** A TURN relay that shares a secret with us, or none (no third party is contacted). */
+    turn: TurnRelay | undefined;
     minPort: number;
     maxPort: number;
   };
 };
 
+/** Every variable loadConfig reads (the README's configuration table lists them). */
+export const configVariables: readonly string[] = Object.keys(EnvSchema.shape);
+
+export type TurnRelay = { urls: string[]; secret: string; lifetimeSeconds: number };
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads PARLEY_* variables; throws a ConfigError listing every invalid one. */
+/**
+ * Reads PARLEY_* variables; throws a ConfigError listing every invalid one.
+ * An empty value counts as unset (`PARLEY_X=` in a compose or .env file).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
@@ -165,10 +195,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workers: e.PARLEY_MEDIA_WORKERS,
       listenIp: e.PARLEY_RTC_LISTEN_IP,
       announcedAddress: e.PARLEY_RTC_ANNOUNCED_ADDRESS,
-      iceServers:
-        e.PARLEY_TURN_URLS.length > 0
-          ? [{ urls: e.PARLEY_TURN_URLS, username: e.PARLEY_TURN_USERNAME, credential: e.PARLEY_TURN_CREDENTIAL }]
-          : [],
+      turn:
+        e.PARLEY_TURN_SECRET === undefined
+          ? undefined
+          : {
+              urls: e.PARLEY_TURN_URLS,
+              secret: e.PARLEY_TURN_SECRET,
+              lifetimeSeconds: e.PARLEY_TURN_CREDENTIAL_HOURS * 3600,
+            },
       minPort: e.PARLEY_RTC_MIN_PORT,
       maxPort: e.PARLEY_RTC_MAX_PORT,
     },

@@ -1,1 +1,1 @@
-export { loadConfig, ConfigError, type Config } from './config.js';
+export { configVariables, loadConfig, ConfigError, type Config, type TurnRelay } from './config.js';

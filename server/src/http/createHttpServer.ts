@@ -1,5 +1,6 @@
-// The HTTP side: the built client as static files, a health endpoint, and the
-// security headers on everything. socket.io attaches to the same server.
+// The HTTP side: the built client as static files, a health endpoint, the
+// operators' counts (/metrics), and the security headers on everything.
+// socket.io attaches to the same server.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { applySecurityHeaders } from './securityHeaders.js';
 
 export type Health = () => { status: 'ok' | 'degraded'; mediaWorkers: number };
 
-/** Handles /api/* requests (the account API). */
+/** Handles /api/* requests (the account API), or /metrics. */
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 export function createHttpServer(
@@ -16,6 +17,7 @@ export function createHttpServer(
   health: Health,
   api: ApiHandler,
   policy: { https: boolean },
+  metrics: ApiHandler,
 ): Server {
   if (!existsSync(join(clientDir, 'index.html'))) {
     throw new Error(`the client is not built: ${join(clientDir, 'index.html')} is missing (run npm run build)`);
@@ -39,6 +41,10 @@ export function createHttpServer(
         'Cache-Control': 'no-store',
       });
       response.end(JSON.stringify(body));
+      return;
+    }
+    if (request.url === '/metrics' && request.method === 'GET') {
+      metrics(request, response);
       return;
     }
     if (request.url?.startsWith('/api/')) {

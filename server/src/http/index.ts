@@ -13,4 +13,5 @@ export { isSameOrigin, requestScheme, type Deployment } from './sameOrigin.js';
 export { responseHeaders, securityHeaders } from './securityHeaders.js';
 export { HandshakeRefusedError, requireClientVersion, identify, type HandshakeRefusal } from './socketHandshake.js';
 export { bindSocketsToSessions } from './socketSessions.js';
-export { MetricsServer, type Metrics } from './metricsServer.js';
+export { MetricsServer, type ServerCounts } from './metricsServer.js';
+export { metricsEndpoint } from './metricsEndpoint.js';

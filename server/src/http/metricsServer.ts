@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RoomCounts } from '../rooms/index.js';
 
-export type Metrics = RoomCounts & {
+export type ServerCounts = RoomCounts & {
   sockets: number;
   mediaWorkers: number;
   rssBytes: number;
@@ -20,7 +20,7 @@ export type Metrics = RoomCounts & {
   openFds: number | undefined;
 };
 
-export type MetricsSource = () => Omit<Metrics, 'rssBytes' | 'heapUsedBytes' | 'openFds'>;
+export type MetricsSource = () => Omit<ServerCounts, 'rssBytes' | 'heapUsedBytes' | 'openFds'>;
 
 export class MetricsServer {
   private constructor(private readonly server: Server) {}
@@ -33,7 +33,7 @@ export class MetricsServer {
       }
       (globalThis as { gc?: () => void }).gc?.();
       const { rss, heapUsed } = process.memoryUsage();
-      const metrics: Metrics = { ...read(), rssBytes: rss, heapUsedBytes: heapUsed, openFds: openFds() };
+      const metrics: ServerCounts = { ...read(), rssBytes: rss, heapUsedBytes: heapUsed, openFds: openFds() };
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       response.end(JSON.stringify(metrics));
     });

@@ -298,7 +298,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
       activeSpeaker: this.media.activeSpeaker,
       resumeToken: peer.resumeToken,
       rejoinTicket: this.ticketFor(peer),
-      iceServers: this.context.network.iceServers,
+      iceServers: this.context.network.iceServers(),
     };
   }
 }

@@ -8,8 +8,8 @@ import type { ProducerAppData } from './Peer.js';
 import type { Quota } from './rateLimit.js';
 
 export type MediaNetwork = {
-  /** Handed to browsers as-is: TURN relays, if the operator configured any. */
-  iceServers: { urls: string[]; username?: string; credential?: string }[];
+  /** For each admission: TURN relays with fresh credentials, if the operator configured one. */
+  iceServers: () => { urls: string[]; username?: string; credential?: string }[];
   listenIp: string;
   announcedAddress: string | undefined;
   minPort: number;

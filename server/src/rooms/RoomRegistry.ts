@@ -79,6 +79,17 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
+  /** How many calls, and people in them or waiting: counts only (for /metrics). */
+  census(): { rooms: number; participants: number; waiting: number } {
+    let participants = 0;
+    let waiting = 0;
+    for (const room of this.#rooms.values()) {
+      participants += room.roster.admitted.size;
+      waiting += room.roster.waiting.size;
+    }
+    return { rooms: this.#rooms.size, participants, waiting };
+  }
+
   /** A new call; `linkId` makes it that meeting link's call (at most one at a time). */
   async create(organiserId: string, policy: CallPolicy, linkId?: string): Promise<Room> {
     this.assertOpen();

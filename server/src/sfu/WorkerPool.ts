@@ -46,6 +46,15 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#workers.map((worker) => worker.pid);
   }
 
+  /** CPU seconds (user + system) each live worker has used, in pool order. */
+  async cpuSeconds(): Promise<number[]> {
+    const usage = await Promise.all(
+      // A worker that dies while we ask has no usage to report: it counts as 0 until replaced.
+      this.#workers.map((worker) => worker.getResourceUsage().catch(() => undefined)),
+    );
+    return usage.map((u) => (u ? (u.ru_utime + u.ru_stime) / 1000 : 0));
+  }
+
   /**
    * A new router on the least-loaded live worker (a new call, a call
    * spreading out, or one whose worker died); waits a while for a

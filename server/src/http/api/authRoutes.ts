@@ -18,12 +18,22 @@ import { clearSessionCookie, sessionTokenFrom, setSessionCookie, type CookiePoli
 
 type Env = { Bindings: { incoming: IncomingMessage }; Variables: { session: SessionRecord } };
 
+/** The refusals of a login step that count as a failed login (for /metrics). */
+const loginFailureCodes = ['invalid_credentials', 'throttled', 'expired', 'busy'] as const;
+type LoginFailureCode = (typeof loginFailureCodes)[number];
+const isLoginFailure = (code: string): code is LoginFailureCode =>
+  (loginFailureCodes as readonly string[]).includes(code);
+
+/** Told about every refused login step: counts only, nothing about who. */
+export type LoginFailureObserver = (step: 'password' | 'second_factor', reason: LoginFailureCode) => void;
+
 export function authRoutes(
   accounts: Accounts,
   sessions: Sessions,
   deployment: Deployment,
   cookies: CookiePolicy,
   links: MeetingLinks,
+  onLoginFailure: LoginFailureObserver = () => undefined,
 ) {
   /** The client's throttling key, in memory only: never stored, never logged. */
   const clientKey = (c: Context<Env>) => clientKeyOf(c.env.incoming, deployment.proxies);
@@ -68,11 +78,23 @@ export function authRoutes(
     await startSession(c, userId);
     return c.json({ recoveryCodes });
   });
-  app.post('/login', async (c) =>
-    c.json(await accounts.startLogin(await parseBody(c, authApi.login.request), clientKey(c))),
-  );
+  /** Counts a refused login step, then lets the error answer as usual. */
+  const counted = async <T>(step: 'password' | 'second_factor', attempt: () => Promise<T>): Promise<T> => {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof ClientError && isLoginFailure(error.code)) onLoginFailure(step, error.code);
+      throw error;
+    }
+  };
+
+  app.post('/login', async (c) => {
+    const request = await parseBody(c, authApi.login.request);
+    return c.json(await counted('password', () => accounts.startLogin(request, clientKey(c))));
+  });
   app.post('/login/verify', async (c) => {
-    const { userId } = await accounts.finishLogin(await parseBody(c, authApi.secondFactor.request), clientKey(c));
+    const request = await parseBody(c, authApi.secondFactor.request);
+    const { userId } = await counted('second_factor', () => accounts.finishLogin(request, clientKey(c)));
     await startSession(c, userId);
     return c.json({});
   });

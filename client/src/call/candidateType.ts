@@ -1,0 +1,23 @@
+// Which kind of route a transport's media takes: straight to the SFU
+// ('host', 'srflx', 'prflx') or through a TURN relay ('relay'). Read from the
+// selected ICE candidate pair's local candidate; '' before one is chosen.
+import type { types } from 'mediasoup-client';
+
+type Stat = { type: string; id: string; selected?: boolean; nominated?: boolean; state?: string } & Record<
+  string,
+  unknown
+>;
+
+export async function localCandidateType(transport: types.Transport): Promise<string> {
+  const stats = [...(await transport.getStats()).values()] as Stat[];
+  const byId = new Map(stats.map((stat) => [stat.id, stat]));
+  // Chromium names the pair in use on the transport stat; Firefox marks it `selected`.
+  const selectedId = stats.find((s) => s.type === 'transport')?.selectedCandidatePairId;
+  const pair =
+    (typeof selectedId === 'string' ? byId.get(selectedId) : undefined) ??
+    stats.find(
+      (s) => s.type === 'candidate-pair' && (s.selected === true || (s.nominated === true && s.state === 'succeeded')),
+    );
+  const local = typeof pair?.localCandidateId === 'string' ? byId.get(pair.localCandidateId) : undefined;
+  return typeof local?.candidateType === 'string' ? local.candidateType : '';
+}

@@ -1,0 +1,1 @@
+export { Metrics, type LoginStep, type MetricsSources } from './Metrics.js';

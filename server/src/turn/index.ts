@@ -1,0 +1,1 @@
+export { mintTurnCredentials, turnPassword, type TurnCredentials } from './turnCredentials.js';
