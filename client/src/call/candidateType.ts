@@ -1,6 +1,7 @@
 // Which kind of route a transport's media takes: straight to the SFU
 // ('host', 'srflx', 'prflx') or through a TURN relay ('relay'). Read from the
-// selected ICE candidate pair's local candidate; '' before one is chosen.
+// selected ICE candidate pair's local candidate; '' before one is chosen
+// and once the transport is closed.
 import type { types } from 'mediasoup-client';
 
 type Stat = { type: string; id: string; selected?: boolean; nominated?: boolean; state?: string } & Record<
@@ -9,7 +10,11 @@ type Stat = { type: string; id: string; selected?: boolean; nominated?: boolean;
 >;
 
 export async function localCandidateType(transport: types.Transport): Promise<string> {
-  const stats = [...(await transport.getStats()).values()] as Stat[];
+  // A transport closed by a media restart (or the end of the call) has no route.
+  if (transport.closed) return '';
+  const report = await transport.getStats().catch(() => undefined);
+  if (!report) return '';
+  const stats = [...report.values()] as Stat[];
   const byId = new Map(stats.map((stat) => [stat.id, stat]));
   // Chromium names the pair in use on the transport stat; Firefox marks it `selected`.
   const selectedId = stats.find((s) => s.type === 'transport')?.selectedCandidatePairId;
