@@ -89,7 +89,8 @@ export class RemoteMedia {
       rtpParameters: offer.rtpParameters,
       onRtpReceiver: (receiver: RTCRtpReceiver) => this.protect(receiver, offer.kind, producer.peerId),
     });
-    if (this.#closed) return consumer.close();
+    // The call ended, or a media restart replaced the transport while we asked: this consumer is already dead.
+    if (this.#closed || transport !== this.transport || transport.closed) return consumer.close();
     this.#consumers.set(consumer.id, { consumer, peerId: producer.peerId, source: producer.source });
     await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
     this.onChange();
@@ -155,7 +156,9 @@ export class RemoteMedia {
   async inboundStats(): Promise<InboundStat[]> {
     const rows: InboundStat[] = [];
     for (const { consumer } of this.#consumers.values()) {
-      const report = await consumer.getStats();
+      // A consumer closing under us has no statistics; it leaves the map when dropped.
+      const report = consumer.closed ? undefined : await consumer.getStats().catch(() => undefined);
+      if (!report) continue;
       for (const stat of report.values()) {
         if (stat.type !== 'inbound-rtp') continue;
         rows.push({
