@@ -2,7 +2,7 @@
 // transport, what we send (LocalMedia), what we receive (RemoteMedia), and
 // the end-to-end encryption whose key agreement owns the call's one roster.
 // The UI subscribes to snapshots (CallView) derived from them.
-import { localCandidateType } from './candidateType.js';
+import { transportDiagnostics } from './candidateType.js';
 import { Device } from 'mediasoup-client';
 import type { Admission, Diagnostics, Participant, Permissions, RemoteProducer, ServerEventOf } from '@parley/shared';
 import { RequestError, type SignalingClient } from '../signaling/SignalingClient.js';
@@ -12,35 +12,15 @@ import { deriveView, initialView, type CallView, type MemberDetails } from './ca
 import { CallTransports } from './CallTransports.js';
 import { enterCall, type CallTarget, type JoinProgress } from './joinHelpers.js';
 import { LeftCallError, type LeftReason } from './LeftCallError.js';
-import { LocalMedia } from './LocalMedia.js';
-import type { DeviceChoice } from './media/devices.js';
-import type { Quality } from './RemoteMedia.js';
-import { RemoteMedia } from './RemoteMedia.js';
+import { LocalMedia, type LocalStart } from './LocalMedia.js';
+import { Undo } from './Undo.js';
+import { RemoteMedia, type Quality } from './RemoteMedia.js';
 
 export { LeftCallError, type LeftReason };
-export type { CallTarget, JoinProgress };
+export type { CallTarget, JoinProgress, LocalStart };
 export type { CallView, RemoteParticipant } from './callView.js';
 
 type Listener = () => void;
-
-/** What the person brings into the call from the pre-join screen. */
-export type LocalStart = {
-  tracks: MediaStreamTrack[];
-  microphoneOn: boolean;
-  cameraOn: boolean;
-  devices: DeviceChoice;
-};
-
-/** Undoes set-up steps in reverse order: what `join` built before a later step failed. */
-class Undo {
-  readonly #steps: (() => void)[] = [];
-  add(step: () => void): void {
-    this.#steps.push(step);
-  }
-  run(): void {
-    for (const step of this.#steps.splice(0).reverse()) step();
-  }
-}
 
 export class CallSession {
   readonly #listeners = new Set<Listener>();
@@ -240,11 +220,7 @@ export class CallSession {
   /** Transport states and RTP statistics, for the connection indicator (and test builds' diagnostics). */
   async diagnostics(): Promise<Diagnostics> {
     return {
-      transports: { send: this.transports.send.connectionState, recv: this.transports.recv.connectionState },
-      routes: {
-        send: await localCandidateType(this.transports.send),
-        recv: await localCandidateType(this.transports.recv),
-      },
+      ...(await transportDiagnostics(this.transports.send, this.transports.recv)),
       inbound: await this.#remote.inboundStats(),
       outbound: await this.local.outboundStats(),
     };

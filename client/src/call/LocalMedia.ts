@@ -29,6 +29,14 @@ export type LocalState = {
   devices: DeviceChoice;
 };
 
+/** What the person brings into the call from the pre-join screen. */
+export type LocalStart = {
+  tracks: MediaStreamTrack[];
+  microphoneOn: boolean;
+  cameraOn: boolean;
+  devices: DeviceChoice;
+};
+
 export class LocalMedia {
   readonly #producers = new Map<MediaSource, types.Producer>();
   #mutedByHost = false;

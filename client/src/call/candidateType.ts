@@ -26,3 +26,11 @@ export async function localCandidateType(transport: types.Transport): Promise<st
   const local = typeof pair?.localCandidateId === 'string' ? byId.get(pair.localCandidateId) : undefined;
   return typeof local?.candidateType === 'string' ? local.candidateType : '';
 }
+
+/** Each transport's connection state and route, for the connection indicator and diagnostics. */
+export async function transportDiagnostics(send: types.Transport, recv: types.Transport) {
+  return {
+    transports: { send: send.connectionState, recv: recv.connectionState },
+    routes: { send: await localCandidateType(send), recv: await localCandidateType(recv) },
+  };
+}

@@ -13,7 +13,7 @@ import type { WorkerPool } from './WorkerPool.js';
 
 const log = createLogger('sfu.RouterGroup');
 
-/** mediasoup's advice for one worker: https://mediasoup.org/documentation/v3/scalability/ */
+/** mediasoup's advice for one worker (its documentation, "Scalability"). */
 export const defaultConsumersPerWorker = 500;
 
 export type RouterGroupEvents = {
