@@ -1,11 +1,16 @@
-// npm run bench:call — N people (default 4) in a call, each in their own
-// headless Chromium on this machine, with E2EE on and off alternated in the
-// same run (A B A B …) so that machine drift cancels out. Per participant:
-// CPU time of their browser's processes, decoded frames per second,
-// jitter-buffer delay, bytes sent and received, time from joining to the
-// first decoded remote frame; with E2EE on, the time from a leave to the new
-// key being in use. Headline: the ratio E2EE on ÷ off.
-// Settings: BENCH_PARTICIPANTS (4), BENCH_ROUNDS (2), BENCH_SECONDS (20).
+// npm run bench:call — N people (default 2: a call that leaves this 2-core
+// machine idle enough to measure encryption rather than contention) in a
+// call, each in their own headless Chromium, with E2EE on, pass-through
+// (transforms that copy frames without SFrame) and off alternated in the same
+// run (A B C A B C …) so that machine drift cancels out. Per participant: CPU
+// time of their browser's processes, decoded frames per second, jitter-buffer
+// delay, bytes sent and received, time from joining to the first decoded
+// remote frame; inside the E2EE worker, the time each frame spends in the
+// encode-side and decode-side transforms and each WebCrypto call; with E2EE
+// on, the time from a leave to the new key being in use. Headline: the
+// ratios E2EE on ÷ off, per round, with their spread.
+// Settings: BENCH_PARTICIPANTS (2), BENCH_ROUNDS (5), BENCH_SECONDS (15),
+// BENCH_MODES (on,pass-through,off).
 import { afterAll, expect, it } from 'vitest';
 import type { Diagnostics } from '@parley/shared';
 import { launchChromium, type TestBrowser, type TestPage } from '../support/browsers.js';
@@ -16,14 +21,16 @@ import { waitFor } from '../support/waitFor.js';
 import { environment } from './report/environment.js';
 import { round, summarize } from './report/stats.js';
 import { progress, writeReport } from './report/writeReport.js';
+import { breakdownTable, frameTimings, latencySummary, latencyTable, type TimedPhase } from './call/workerTimings.js';
+import { ratioLines } from './call/ratios.js';
 
 const parameters = {
-  participants: Number(process.env.BENCH_PARTICIPANTS ?? 4),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 2),
-  measureSeconds: Number(process.env.BENCH_SECONDS ?? 20),
+  participants: Number(process.env.BENCH_PARTICIPANTS ?? 2),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+  measureSeconds: Number(process.env.BENCH_SECONDS ?? 15),
   browser: 'chromium',
   /** Compared in this order every round; 'pass-through' adds transforms that copy frames without SFrame. */
-  modes: (process.env.BENCH_MODES ?? 'on,off').split(',') as Mode[],
+  modes: (process.env.BENCH_MODES ?? 'on,pass-through,off').split(',') as Mode[],
 };
 
 type Mode = 'on' | 'off' | 'pass-through';
@@ -38,7 +45,11 @@ type ParticipantResult = {
   sframeKbps: number;
   joinToFirstFrameMs: number | undefined;
 };
-type Phase = { mode: Mode; round: number; participants: ParticipantResult[]; leaveToNewKeyMs: number | undefined };
+type Phase = TimedPhase & {
+  mode: Mode;
+  participants: ParticipantResult[];
+  leaveToNewKeyMs: number | undefined;
+};
 
 let server: RunningServer | undefined;
 const browsers: TestBrowser[] = [];
@@ -125,9 +136,11 @@ async function runPhase(mode: Mode, roundNo: number, running: RunningServer, pid
     );
   await sleep(3000); // let bandwidth estimation settle
   progress('call', `round ${roundNo}, E2EE ${mode}: measuring for ${parameters.measureSeconds} s…`);
+  await Promise.all(pages.map((page) => frameTimings(page, true)));
   const before = await Promise.all(pages.map((page, i) => sample(page, pids[i] ?? 0)));
   await sleep(parameters.measureSeconds * 1000);
   const after = await Promise.all(pages.map((page, i) => sample(page, pids[i] ?? 0)));
+  const timings = await Promise.all(pages.map((page) => frameTimings(page, false)));
   const participants = pages.map((_, i) => ({
     participant: i + 1,
     ...compare(before[i] as Sample, after[i] as Sample, remotes),
@@ -164,7 +177,7 @@ async function runPhase(mode: Mode, roundNo: number, running: RunningServer, pid
     leaveToNewKeyMs = delays.every((ms) => ms >= 0) ? Math.round(Math.max(...delays)) : undefined;
   }
   await Promise.all(pages.map((page) => page.close()));
-  return { mode, round: roundNo, participants, leaveToNewKeyMs };
+  return { mode, round: roundNo, participants, leaveToNewKeyMs, timings };
 }
 
 it('compares a call with E2EE on and off, alternating', async () => {
@@ -221,6 +234,8 @@ it('compares a call with E2EE on and off, alternating', async () => {
           `transforms without SFrame (pass-through) ÷ off: CPU ${round(total('pass-through', (p) => p.cpuPercent) / total('off', (p) => p.cpuPercent), 3)}, decoded fps ${round(summarize(per('pass-through', (p) => p.decodedFps)).median / summarize(per('off', (p) => p.decodedFps)).median, 3)}`,
         ]
       : []),
+    ...ratioLines(phases, parameters.modes),
+    latencySummary(phases),
     `leave → new key in use: ${leaveKeys.join(', ') || 'not measured'} ms`,
   ];
   writeReport({
@@ -234,6 +249,7 @@ it('compares a call with E2EE on and off, alternating', async () => {
         columns: ['metric', ...parameters.modes.map((m) => `E2EE ${m}`), 'on ÷ off'],
         rows,
       },
+      latencyTable(phases, parameters.modes),
       {
         title: 'every phase and participant',
         columns: [
@@ -263,6 +279,7 @@ it('compares a call with E2EE on and off, alternating', async () => {
           ]),
         ),
       },
+      breakdownTable(phases),
     ],
     charts: [
       {

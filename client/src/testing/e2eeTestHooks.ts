@@ -2,7 +2,13 @@
 // benchmarks use for control runs ('off', 'pass-through' in localStorage),
 // and read-only views and dry-run probes on `window.parleyE2ee`. The
 // production build contains none of this (a test greps client/dist).
-import { ProbeResultSchema, type E2eeTestHooks, type TestPageToWorker } from '@parley/shared/e2ee/testing';
+import type { z } from 'zod';
+import {
+  FrameTimingsSchema,
+  ProbeResultSchema,
+  type E2eeTestHooks,
+  type TestPageToWorker,
+} from '@parley/shared/e2ee/testing';
 import type { WorkerToPage } from '@parley/shared/e2ee';
 import type { CallEncryption, E2eeMode } from '../e2ee/CallEncryption.js';
 
@@ -35,7 +41,24 @@ export function installE2eeTestHooks(encryption: CallEncryption): void {
     keyEvents.push(event);
     if (keyEvents.length > 1000) keyEvents.shift();
   });
-  let nextProbe = 0;
+  let nextRequest = 0;
+  /** One request to the worker and its reply (matched by id); undefined once the worker is gone. */
+  const ask = <T extends { requestId: number }>(
+    schema: z.ZodType<T>,
+    message: (requestId: number) => TestPageToWorker,
+  ): Promise<T | undefined> =>
+    new Promise((resolve) => {
+      if (!media || media.closed) return resolve(undefined);
+      const requestId = nextRequest++;
+      const listen = (event: MessageEvent<unknown>) => {
+        const reply = schema.safeParse(event.data);
+        if (!reply.success || reply.data.requestId !== requestId) return;
+        media.worker.removeEventListener('message', listen);
+        resolve(reply.data);
+      };
+      media.worker.addEventListener('message', listen);
+      post(message(requestId));
+    });
   const hooks: E2eeTestHooks = {
     api: media?.api ?? 'none',
     statuses: () => media?.statuses ?? [],
@@ -49,24 +72,14 @@ export function installE2eeTestHooks(encryption: CallEncryption): void {
           at: Math.round(performance.timeOrigin + mark.startTime),
           detail: (mark as PerformanceMark).detail,
         })),
-    probe: (frames) =>
-      new Promise((resolve) => {
-        // The call ended and the worker wiped its keys and went: nothing decrypts.
-        if (!media || media.closed) return resolve({ decrypted: 0, failed: frames.length });
-        const requestId = nextProbe++;
-        const listen = (event: MessageEvent<unknown>) => {
-          const reply = ProbeResultSchema.safeParse(event.data);
-          if (!reply.success || reply.data.requestId !== requestId) return;
-          media?.worker.removeEventListener('message', listen);
-          resolve({ decrypted: reply.data.decrypted, failed: reply.data.failed });
-        };
-        media?.worker.addEventListener('message', listen);
-        post({
-          type: 'probe',
-          requestId,
-          frames: frames.map((f) => ({ kind: f.kind, data: Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)) })),
-        });
-      }),
+    probe: async (frames) =>
+      // The call ended and the worker wiped its keys and went: nothing decrypts.
+      (await ask(ProbeResultSchema, (requestId) => ({
+        type: 'probe',
+        requestId,
+        frames: frames.map((f) => ({ kind: f.kind, data: Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)) })),
+      }))) ?? { decrypted: 0, failed: frames.length },
+    frameTimings: (reset) => ask(FrameTimingsSchema, (requestId) => ({ type: 'frameTimings', requestId, reset })),
     scrambleKeys: (peerId) => post({ type: 'scrambleKeys', peerId }),
     members: () =>
       encryption.members.map((m) => ({

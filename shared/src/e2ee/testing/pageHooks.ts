@@ -3,6 +3,7 @@
 // counters, key-switch times, roster and recipients — never keys or content.
 import type { Diagnostics } from '../../diagnostics.js';
 import type { StreamStatus, WorkerToPage } from '../workerMessages.js';
+import type { FrameTimings } from './workerTestMessages.js';
 
 type KeyInUse = Extract<WorkerToPage, { type: 'keyInUse' }>;
 
@@ -14,6 +15,8 @@ export type E2eeTestHooks = {
   milestones: () => { what: string; at: number; detail: unknown }[];
   /** Frames as base64: how many does any key this page holds decrypt? Changes nothing. */
   probe: (frames: { kind: 'audio' | 'video'; data: string }[]) => Promise<{ decrypted: number; failed: number }>;
+  /** Per-frame timings inside the E2EE worker since the last reset; undefined without a worker (E2EE off). */
+  frameTimings: (reset: boolean) => Promise<FrameTimings | undefined>;
   /** Gives this participant's streams a wrong key (the "wrong key gives silence" test). */
   scrambleKeys: (peerId: string) => void;
   /** The roster as the key agreement holds it, and who receives our key. */

@@ -1,18 +1,21 @@
 // TEST BUILDS ONLY: the worker's frame cryptor with what browser tests and
 // benchmarks need on top — a dry-run probe ("does any key held here decrypt
 // these frames?"), a deliberately wrong key for one participant, and a
-// pass-through mode that measures the transform machinery without SFrame.
+// pass-through mode that measures the transform machinery without SFrame,
+// and per-frame timings (FrameTimer) for bench:call.
 // The production worker never constructs it (see e2eeWorker.ts), and a test
 // checks that none of it is in the production bundle.
 import { MediaDecryptor, type MediaKind, type StreamStatus } from '@parley/shared/e2ee';
 import type { TestPageToWorker } from '@parley/shared/e2ee/testing';
 import { FrameCryptor, type Emit, type EncodedFrame } from '../FrameCryptor.js';
+import { FrameTimer } from './FrameTimer.js';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 
 export class TestFrameCryptor extends FrameCryptor {
   readonly #scrambled = new Set<string>();
   #passThrough = false;
+  readonly #timings = new FrameTimer();
 
   async handleTest(message: TestPageToWorker, reply: (message: unknown) => void): Promise<void> {
     switch (message.type) {
@@ -23,6 +26,8 @@ export class TestFrameCryptor extends FrameCryptor {
       case 'passThrough':
         this.#passThrough = true;
         return;
+      case 'frameTimings':
+        return reply(this.#timings.report(message.requestId, message.reset));
       default:
         return assertUnreachable(message);
     }
@@ -33,13 +38,40 @@ export class TestFrameCryptor extends FrameCryptor {
   }
 
   protected override async encryptFrame(status: StreamStatus, frame: EncodedFrame, emit: Emit): Promise<void> {
-    if (this.#passThrough) return this.#passOn(status, frame, emit);
-    return super.encryptFrame(status, frame, emit);
+    const [timedEmit, done] = this.#timed(status, frame, emit);
+    try {
+      if (this.#passThrough) return this.#passOn(status, frame, timedEmit);
+      return await super.encryptFrame(status, frame, timedEmit);
+    } finally {
+      done();
+    }
   }
 
   protected override async decryptFrame(status: StreamStatus, peerId: string, frame: EncodedFrame, emit: Emit) {
-    if (this.#passThrough) return this.#passOn(status, frame, emit);
-    return super.decryptFrame(status, peerId, frame, emit);
+    const [timedEmit, done] = this.#timed(status, frame, emit);
+    try {
+      if (this.#passThrough) return this.#passOn(status, frame, timedEmit);
+      return await super.decryptFrame(status, peerId, frame, timedEmit);
+    } finally {
+      done();
+    }
+  }
+
+  /** The frame's clock stops when it is passed on (or, if dropped, when processing ends). */
+  #timed(status: StreamStatus, frame: EncodedFrame, emit: Emit): [Emit, () => void] {
+    const stop = this.#timings.frameArrived(status, frame.data.byteLength);
+    let stopped = false;
+    const done = () => {
+      if (!stopped) stop();
+      stopped = true;
+    };
+    return [
+      (f) => {
+        emit(f);
+        done();
+      },
+      done,
+    ];
   }
 
   /** What a transform costs with no cryptography: the frame's bytes copied and passed on. */
