@@ -12,7 +12,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{shared,server,client}/{src,test}/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+          include: [
+            '{shared,server,client}/{src,test}/**/*.test.{ts,tsx}',
+            'scripts/**/*.test.ts',
+            // The benchmarks' own frame formats (round trips, byte counts): no browser needed.
+            'e2e/bench/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },
@@ -33,7 +38,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           // Eight browsers on two cores: run by `npm run test:large-room` on a quiet machine, not by `npm test`.
-          exclude: ['e2e/e2ee-room.test.ts'],
+          exclude: ['e2e/e2ee-room.test.ts', 'e2e/bench/**'],
           // One browser suite at a time: this machine has two cores.
           fileParallelism: false,
           testTimeout: 180_000,

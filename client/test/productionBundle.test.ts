@@ -19,6 +19,7 @@ const markers = [
   'scrambleKeys',
   'passThrough',
   'probeResult',
+  'frameTimingsResult',
 ];
 
 function bundleText(dir: string): string {

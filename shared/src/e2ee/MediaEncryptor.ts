@@ -2,7 +2,6 @@
 // sender key. Fail closed: with no key yet, `encrypt` returns undefined and
 // the caller drops the frame; nothing is ever passed on in clear.
 import type { Bytes } from '../sframe/bytes.js';
-import { concat } from '../sframe/aead.js';
 import { deriveSFrameKey } from '../sframe/keySchedule.js';
 import { SFrameSender } from '../sframe/SFrameSender.js';
 import { kidFor } from './kid.js';
@@ -51,8 +50,6 @@ export class MediaEncryptor {
     const current = this.#current;
     if (!current) return undefined;
     const clear = clearPrefixLength(kind, frame);
-    const metadata = frame.subarray(0, clear);
-    const sframe = await current.senders[kind].encrypt(metadata, frame.subarray(clear));
-    return concat(metadata, sframe);
+    return current.senders[kind].encryptAfterMetadata(frame.subarray(0, clear), frame.subarray(clear));
   }
 }

@@ -1,5 +1,5 @@
 import type { Bytes } from './bytes.js';
-import { encryptFrame } from './frame.js';
+import { encryptFrame, encryptFrameAfterMetadata } from './frame.js';
 import type { SFrameKey } from './keySchedule.js';
 
 export class NonceReuseError extends Error {
@@ -35,10 +35,19 @@ export class SFrameSender {
 
   /** The SFrame, or an error: never the payload in clear (fail closed). */
   async encrypt(metadata: Bytes, payload: Bytes): Promise<Bytes> {
+    return encryptFrame(...this.#take(), metadata, payload);
+  }
+
+  /** metadata ‖ SFrame in one buffer (see encryptFrameAfterMetadata). */
+  async encryptAfterMetadata(metadata: Bytes, payload: Bytes): Promise<Bytes> {
+    return encryptFrameAfterMetadata(...this.#take(), metadata, payload);
+  }
+
+  /** The key and a counter never used with it (fail closed: no key, or no counters left, throws). */
+  #take(): [SFrameKey, bigint] {
     const key = this.#key;
     if (!key) throw new Error('no SFrame key yet');
     if (this.#next > maxCounter) throw new NonceReuseError('counter exhausted for this key; rekey');
-    const ctr = this.#next++;
-    return encryptFrame(key, ctr, metadata, payload);
+    return [key, this.#next++];
   }
 }

@@ -24,6 +24,27 @@ export async function encryptFrame(key: SFrameKey, ctr: bigint, metadata: Bytes,
   return concat(header, sealed);
 }
 
+/**
+ * metadata ‖ SFrame: what a transform sends when the metadata travels in
+ * clear in front of the SFrame. Built in one allocation and one copy of the
+ * ciphertext (the AEAD's output cannot be written in place), instead of an
+ * SFrame that is then copied again behind the metadata.
+ */
+export async function encryptFrameAfterMetadata(
+  key: SFrameKey,
+  ctr: bigint,
+  metadata: Bytes,
+  payload: Bytes,
+): Promise<Bytes> {
+  const header = encodeHeader(key.kid, ctr);
+  const sealed = await seal(key.aead, nonceFor(key.salt, ctr), concat(header, metadata), payload);
+  const out = new Uint8Array(metadata.length + header.length + sealed.length);
+  out.set(metadata, 0);
+  out.set(header, metadata.length);
+  out.set(sealed, metadata.length + header.length);
+  return out;
+}
+
 export type Decrypted = { kid: bigint; ctr: bigint; payload: Bytes };
 
 /** Why a frame was dropped; no plaintext leaves a failed check. */
