@@ -1,7 +1,9 @@
 // npm run bench:frames — the per-frame cost of SFrame encryption and
 // decryption for every RFC 9605 cipher suite and realistic frame sizes, in
 // Node and inside real browser workers (Chromium, Firefox), against a
-// pass-through baseline. Writes bench-results/frames-*.{json,html}.
+// pass-through baseline; and, interleaved in the same run on the same frames,
+// Parley's whole frame format against Jitsi/LiveKit's, Signal's and (Node)
+// a synchronous AES-NI reference. Writes bench-results/frames-*.{json,html}.
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +12,8 @@ import { build, defaultClientConditions } from 'vite';
 import { afterAll, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.js';
 import { measureFrameCost, type FrameCostParameters, type FrameCostRow } from './frames/frameCost.js';
+import { formatCharts, formatSummary, formatTables } from './formats/formatReport.js';
+import { nodeGcmFormat } from './formats/nodeGcmFormat.js';
 import { environment } from './report/environment.js';
 import { progress, writeReport, type Chart, type Table } from './report/writeReport.js';
 
@@ -85,7 +89,7 @@ async function inBrowser(browser: TestBrowser, baseUrl: string): Promise<FrameCo
 it('measures SFrame per-frame cost in Node, Chromium and Firefox', async () => {
   const results: Record<string, FrameCostRow[]> = {};
   progress('frames', `Node ${process.version}: measuring…`);
-  results.node = await measureFrameCost(parameters, (m) => progress('frames', `node ${m}`));
+  results.node = await measureFrameCost(parameters, (m) => progress('frames', `node ${m}`), [nodeGcmFormat()]);
   const baseUrl = await serveWorkerPage();
   const chromium = await launchChromium({ trustedOrigin: baseUrl });
   browsers.push(chromium);
@@ -94,38 +98,67 @@ it('measures SFrame per-frame cost in Node, Chromium and Firefox', async () => {
   browsers.push(firefox);
   results.firefox = await inBrowser(firefox, baseUrl);
 
-  const tables: Table[] = Object.entries(results).map(([where, rows]) => ({
+  const suiteRows = (rows: FrameCostRow[]) => rows.filter((r) => r.group === 'suite');
+  const tables: Table[] = Object.entries(results).map(([where, all]) => ({
     title: `${where}: µs per frame (median and p99 over ${parameters.rounds} × ${parameters.batches} batches of ≥ ${parameters.minBatchMs} ms)`,
     columns: ['suite', 'frame bytes', 'operation', 'median µs', 'p99 µs', 'MB/s', 'bytes added'],
-    rows: rows.map((r) => [r.suite, r.size, r.operation, r.medianUs, r.p99Us, r.throughputMBps, r.bytesAdded]),
+    rows: suiteRows(all).map((r) => [
+      r.suite,
+      r.size,
+      r.operation,
+      r.medianUs,
+      r.p99Us,
+      r.throughputMBps,
+      r.bytesAdded,
+    ]),
   }));
+  tables.unshift(...formatTables(results, parameters.sizes));
   const at10k = (rows: FrameCostRow[], operation: FrameCostRow['operation'], suite: string) =>
     rows.find(
-      (r) => r.size === 10_000 && r.operation === operation && (operation === 'pass-through' || r.suite === suite),
+      (r) =>
+        r.group === 'suite' &&
+        r.size === 10_000 &&
+        r.operation === operation &&
+        (operation === 'pass-through' || r.suite === suite),
     )?.medianUs ?? NaN;
-  const suiteNames = [...new Set((results.node ?? []).filter((r) => r.suite !== 'none').map((r) => r.suite))];
-  const charts: Chart[] = (['encrypt', 'decrypt'] as const).map((operation) => ({
-    title: `${operation}, one 10 KB video frame`,
-    unit: 'µs, median',
-    labels: ['pass-through', ...suiteNames],
-    series: Object.entries(results).map(([where, rows]) => ({
-      name: where,
-      values: [at10k(rows, 'pass-through', ''), ...suiteNames.map((s) => at10k(rows, operation, s))],
+  const suiteNames = [
+    ...new Set(
+      suiteRows(results.node ?? [])
+        .filter((r) => r.suite !== 'none')
+        .map((r) => r.suite),
+    ),
+  ];
+  const charts: Chart[] = formatCharts(results, parameters.sizes);
+  charts.push(
+    ...(['encrypt', 'decrypt'] as const).map((operation) => ({
+      title: `${operation}, one 10 KB video frame`,
+      unit: 'µs, median',
+      labels: ['pass-through', ...suiteNames],
+      series: Object.entries(results).map(([where, rows]) => ({
+        name: where,
+        values: [at10k(rows, 'pass-through', ''), ...suiteNames.map((s) => at10k(rows, operation, s))],
+      })),
     })),
-  }));
+  );
   charts.push({
     title: 'bytes SFrame adds per frame',
     unit: 'bytes',
     labels: suiteNames,
     series: [
-      { name: 'any size', values: suiteNames.map((s) => results.node?.find((r) => r.suite === s)?.bytesAdded ?? NaN) },
+      {
+        name: 'any size',
+        values: suiteNames.map((s) => suiteRows(results.node ?? []).find((r) => r.suite === s)?.bytesAdded ?? NaN),
+      },
     ],
   });
-  const videoSuite = 'AES_128_CTR_HMAC_SHA256_80';
+  const videoSuite = 'AES_128_GCM_SHA256_128';
   const audioSuite = 'AES_128_CTR_HMAC_SHA256_32';
-  const summary = Object.entries(results).map(
-    ([where, rows]) =>
-      `${where}: 10 KB video frame (${videoSuite}) encrypt ${at10k(rows, 'encrypt', videoSuite)} µs, decrypt ${at10k(rows, 'decrypt', videoSuite)} µs, pass-through ${at10k(rows, 'pass-through', '')} µs; 100 B audio frame (${audioSuite}) encrypt ${rows.find((r) => r.size === 100 && r.operation === 'encrypt' && r.suite === audioSuite)?.medianUs} µs`,
+  const summary = [...formatSummary(results)];
+  summary.push(
+    ...Object.entries(results).map(
+      ([where, rows]) =>
+        `${where}: 10 KB video frame (${videoSuite}) encrypt ${at10k(rows, 'encrypt', videoSuite)} µs, decrypt ${at10k(rows, 'decrypt', videoSuite)} µs, pass-through ${at10k(rows, 'pass-through', '')} µs; 100 B audio frame (${audioSuite}) encrypt ${rows.find((r) => r.size === 100 && r.operation === 'encrypt' && r.suite === audioSuite)?.medianUs} µs`,
+    ),
   );
   writeReport({
     name: 'frames',
@@ -136,6 +169,8 @@ it('measures SFrame per-frame cost in Node, Chromium and Firefox', async () => {
     charts,
     data: results,
   });
-  for (const rows of Object.values(results))
-    expect(rows.length).toBe(parameters.sizes.length * (1 + 2 * parameters.suites.length));
+  for (const [where, rows] of Object.entries(results)) {
+    const formats = where === 'node' ? 4 : 3;
+    expect(rows.length).toBe(parameters.sizes.length * (1 + 2 * parameters.suites.length + 2 * formats));
+  }
 }, 600_000);

@@ -1,7 +1,9 @@
 // The per-frame cost of SFrame, measured the same way in Node and in a
 // browser worker: encrypt and decrypt, per cipher suite and frame size, next
 // to a pass-through (copy the frame, as a transform that does nothing must)
-// as the baseline.
+// as the baseline; and whole per-frame formats (Parley's, Jitsi/LiveKit's,
+// Signal's; in Node also a synchronous AES-NI reference) on the same frames,
+// interleaved with the rest.
 //
 // Pitfalls this handles: browsers coarsen their clocks (5–100 µs), so frames
 // are timed in batches of at least `minBatchMs` and each batch gives one
@@ -9,6 +11,10 @@
 // the whole matrix is measured in several interleaved rounds after a
 // discarded warm-up round, and medians are taken over all batches.
 import { cipherSuite, deriveSFrameKey, encryptFrame, decryptFrame, type SFrameKey } from '@parley/shared/sframe';
+import type { FrameFormat, FrameInfo } from '../formats/FrameFormat.js';
+import { jframeFormat } from '../formats/jframeFormat.js';
+import { parleyFormat } from '../formats/parleyFormat.js';
+import { ringrtcFormat } from '../formats/ringrtcFormat.js';
 
 export type FrameCostParameters = {
   suites: number[];
@@ -21,6 +27,8 @@ export type FrameCostParameters = {
 };
 
 export type FrameCostRow = {
+  /** 'suite': a bare SFrame cipher suite; 'format': a whole per-frame format (Parley's or an anchor's). */
+  group: 'suite' | 'format';
   suite: string;
   size: number;
   operation: 'encrypt' | 'decrypt' | 'pass-through';
@@ -36,6 +44,7 @@ export type FrameCostRow = {
 
 type Bytes = Uint8Array<ArrayBuffer>;
 type Cell = {
+  group: FrameCostRow['group'];
   suite: string;
   size: number;
   operation: FrameCostRow['operation'];
@@ -65,15 +74,24 @@ function randomFrame(size: number): Bytes {
 /** Audio-sized frames keep 1 clear byte (Opus TOC), video-sized 3 (VP8 delta frame). */
 const clearBytes = (size: number) => (size <= 200 ? 1 : 3);
 
-async function buildCells(parameters: FrameCostParameters): Promise<Cell[]> {
+/** The formats every runtime measures (WebCrypto only); Node adds its synchronous AES-NI reference. */
+const webCryptoFormats = () => Promise.all([parleyFormat(), jframeFormat(), ringrtcFormat()]);
+
+async function buildCells(parameters: FrameCostParameters, extraFormats: FrameFormat[]): Promise<Cell[]> {
+  const formats = [...(await webCryptoFormats()), ...extraFormats];
   const cells: Cell[] = [];
   for (const size of parameters.sizes) {
     const frames = Array.from({ length: pool }, () => randomFrame(size));
     const clear = clearBytes(size);
     let n = 0;
     const next = () => frames[n++ % pool] ?? new Uint8Array(0);
-    const cell = (suite: string, operation: Cell['operation'], bytesAdded: number, run: () => Promise<unknown>) =>
-      cells.push({ suite, size, operation, bytesAdded, run, batchSize: 1, samples: [] });
+    const cell = (
+      suite: string,
+      operation: Cell['operation'],
+      bytesAdded: number,
+      run: () => Promise<unknown>,
+      group: Cell['group'] = 'suite',
+    ) => cells.push({ group, suite, size, operation, bytesAdded, run, batchSize: 1, samples: [] });
     cell('none', 'pass-through', 0, async () => {
       const frame = next();
       const out = new Uint8Array(frame.length);
@@ -103,6 +121,36 @@ async function buildCells(parameters: FrameCostParameters): Promise<Cell[]> {
         if (typeof result === 'string') throw new Error(`benchmark frame failed to decrypt: ${result}`);
       });
     }
+    // Whole formats on the same frames: audio-sized ones as Opus, the others as VP8 delta frames.
+    const info: FrameInfo = { kind: size <= 200 ? 'audio' : 'video', ssrc: 0x1234_5678, timestamp: 90_000 };
+    const media = frames.map((f) => {
+      const copy = f.slice();
+      if (info.kind === 'video') copy[0] = (copy[0] ?? 0) | 1;
+      return copy;
+    });
+    for (const format of formats) {
+      let e = 0;
+      let d = 0;
+      const sealed = await Promise.all(media.map((f) => format.encrypt(f, info)));
+      const bytesAdded = (sealed[0]?.length ?? 0) - size;
+      cell(
+        format.name,
+        'encrypt',
+        bytesAdded,
+        async () => format.encrypt(media[e++ % pool] ?? new Uint8Array(0), info),
+        'format',
+      );
+      cell(
+        format.name,
+        'decrypt',
+        bytesAdded,
+        async () => {
+          if (!(await format.decrypt(sealed[d++ % pool] ?? new Uint8Array(0), info)))
+            throw new Error(`${format.name}: benchmark frame failed to decrypt`);
+        },
+        'format',
+      );
+    }
   }
   return cells;
 }
@@ -116,8 +164,9 @@ async function timeBatch(cell: Cell): Promise<number> {
 export async function measureFrameCost(
   parameters: FrameCostParameters,
   onProgress: (message: string) => void = () => undefined,
+  extraFormats: FrameFormat[] = [],
 ): Promise<FrameCostRow[]> {
-  const cells = await buildCells(parameters);
+  const cells = await buildCells(parameters, extraFormats);
   // Warm-up, discarded, which also sizes each cell's batch to last minBatchMs.
   for (const cell of cells) {
     cell.batchSize = 4;
@@ -134,6 +183,7 @@ export async function measureFrameCost(
   return cells.map((cell) => {
     const { median, p99 } = quantiles(cell.samples);
     return {
+      group: cell.group,
       suite: cell.suite,
       size: cell.size,
       operation: cell.operation,

@@ -89,18 +89,31 @@ function renderTable(table: Table): string {
   return `<h2>${escape(table.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function renderHtml(report: Report): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Parley ${escape(report.name)} — ${escape(report.environment.date)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}svg{font:12px system-ui,sans-serif}.v{fill:#333;font-size:11px}pre{background:#f6f8fa;padding:.5rem}figure{margin:1rem 0}</style>
-</head><body>
-<h1>Parley ${escape(report.name)}</h1>
+/** One report's section: summary, charts, tables, and the run's environment and parameters. */
+export function renderSection(report: Report, heading: 'h1' | 'h2' = 'h1'): string {
+  const sub = heading === 'h1' ? 'h2' : 'h3';
+  return `<${heading} id="${escape(report.name)}">Parley ${escape(report.name)}</${heading}>
 <ul>${report.summary.map((line) => `<li>${escape(line)}</li>`).join('')}</ul>
 ${(report.lines ?? []).map(renderLineChart).join('\n')}
 ${report.charts.map(renderChart).join('\n')}
-${report.tables.map(renderTable).join('\n')}
-<h2>Run</h2><pre>${escape(JSON.stringify({ environment: report.environment, parameters: report.parameters }, null, 2))}</pre>
+${report.tables.map(renderTable).join('\n').replaceAll('<h2>', `<${sub}>`).replaceAll('</h2>', `</${sub}>`)}
+<${sub}>Run</${sub}><pre>${escape(JSON.stringify({ environment: report.environment, parameters: report.parameters }, null, 2))}</pre>`;
+}
+
+/** A self-contained page: inline styles and SVG, no scripts, no other origin. */
+export function renderPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}svg{font:12px system-ui,sans-serif}.v{fill:#333;font-size:11px}pre{background:#f6f8fa;padding:.5rem;overflow-x:auto}figure{margin:1rem 0}</style>
+</head><body>
+${body}
 </body></html>
 `;
+}
+
+export { escape as escapeHtml };
+
+function renderHtml(report: Report): string {
+  return renderPage(`Parley ${report.name} — ${report.environment.date}`, renderSection(report));
 }
