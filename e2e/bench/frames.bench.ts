@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions } from 'vite';
 import { afterAll, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser } from '../support/browsers.js';
+import { suiteFor } from '@parley/shared/e2ee';
 import { measureFrameCost, type FrameCostParameters, type FrameCostRow } from './frames/frameCost.js';
 import { formatCharts, formatSummary, formatTables } from './formats/formatReport.js';
 import { nodeGcmFormat } from './formats/nodeGcmFormat.js';
@@ -151,8 +152,8 @@ it('measures SFrame per-frame cost in Node, Chromium and Firefox', async () => {
       },
     ],
   });
-  const videoSuite = 'AES_128_GCM_SHA256_128';
-  const audioSuite = 'AES_128_CTR_HMAC_SHA256_32';
+  const videoSuite = suiteFor.video.name;
+  const audioSuite = suiteFor.audio.name;
   const summary = [...formatSummary(results)];
   summary.push(
     ...Object.entries(results).map(

@@ -28,8 +28,8 @@ const cases: [string, FrameInfo, Bytes, number][] = [
 ];
 
 const formats: [string, () => Promise<FrameFormat> | FrameFormat, (info: FrameInfo) => number, boolean][] = [
-  // Parley: config byte, one KID byte (slot 1), two counter bytes (past frame 256); 4-byte tag (audio), 16 (video).
-  ['Parley', parleyFormat, (info) => (info.kind === 'audio' ? 4 + 4 : 4 + 16), true],
+  // Parley: config byte, one KID byte (slot 1), two counter bytes (past frame 256); a 16-byte GCM tag.
+  ['Parley', parleyFormat, () => 4 + 16, true],
   ['JFrame/LiveKit', jframeFormat, () => 16 + 12 + 2, true],
   ['Signal RingRTC', ringrtcFormat, () => 21, false],
   ['AES-NI reference', nodeGcmFormat, () => 4 + 16, true],
