@@ -1,7 +1,8 @@
-// Counts decryption failures per sender. Audio uses a 32-bit tag (RFC 9605
-// §4.5), so a forger gets one chance in 2^32 per try: many failures in a
-// short time are a warning sign, not noise. Reports are rate-limited so a
-// flood of bad frames cannot flood the page.
+// Counts decryption failures per sender (RFC 9605 §4.5 asks for forgery
+// limits). Every frame carries a 128-bit GCM tag, so an honest path almost
+// never fails: many failures in a short time are an attack or a broken
+// sender, not noise. Reports are rate-limited so a flood of bad frames cannot
+// flood the page.
 const windowMs = 10_000;
 /** Authentication failures per sender per window above which we alarm and rekey. */
 export const suspiciousFailures = 50;
