@@ -72,13 +72,15 @@ export function installE2eeTestHooks(encryption: CallEncryption): void {
           at: Math.round(performance.timeOrigin + mark.startTime),
           detail: (mark as PerformanceMark).detail,
         })),
-    probe: async (frames) =>
-      // The call ended and the worker wiped its keys and went: nothing decrypts.
-      (await ask(ProbeResultSchema, (requestId) => ({
+    probe: async (frames) => {
+      const reply = await ask(ProbeResultSchema, (requestId) => ({
         type: 'probe',
         requestId,
         frames: frames.map((f) => ({ kind: f.kind, data: Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)) })),
-      }))) ?? { decrypted: 0, failed: frames.length },
+      }));
+      // The call ended and the worker wiped its keys and went: nothing decrypts.
+      return reply ? { decrypted: reply.decrypted, failed: reply.failed } : { decrypted: 0, failed: frames.length };
+    },
     frameTimings: (reset) => ask(FrameTimingsSchema, (requestId) => ({ type: 'frameTimings', requestId, reset })),
     scrambleKeys: (peerId) => post({ type: 'scrambleKeys', peerId }),
     members: () =>
