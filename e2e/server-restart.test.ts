@@ -21,7 +21,7 @@ const decoded = async (page: TestPage) => total(await inbound(page), 'video', 'f
 // restart (every evaluate fails for 40 s, so neither its statistics nor its text can be read; Chromium in the
 // same run is back in 1–3 s). Whether Firefox's page or its BiDi connection is stuck is not yet known: see
 // docs/reliability.md. A retry restarts the server again, so it must recover again to pass.
-describe('a server restart mid-call', { retry: 1 }, () => {
+describe('a server restart mid-call', () => {
   let server: RunningServer;
   const browsers: TestBrowser[] = [];
   let pages: TestPage[] = [];
@@ -66,10 +66,25 @@ describe('a server restart mid-call', { retry: 1 }, () => {
             total(stats, 'video', 'framesDecoded') < (before[i] ?? 0)
           );
         };
-        const stats = await waitFor(() => inbound(page).catch(() => []), back, 40_000, 200);
+        // A failed read is kept (not only retried): when a page is not back, its last error is the evidence.
+        let lastError = '';
+        const read = () =>
+          inbound(page).catch((error: unknown) => {
+            lastError = String(error).slice(0, 300);
+            return [];
+          });
+        const stats = await waitFor(read, back, 40_000, 200);
         if (back(stats)) return Date.now() - listeningAt;
-        const shown = await pageText(page).catch(() => '');
-        process.stdout.write(`${page.browserName} not back: ${JSON.stringify(stats)}\n${shown.slice(0, 400)}\n`);
+        const shown = await pageText(page).catch(
+          (error: unknown) => `(text unreadable: ${String(error).slice(0, 200)})`,
+        );
+        const alive = await page.evaluate(() => 1 + 1).catch((error: unknown) => String(error).slice(0, 200));
+        process.stdout.write(
+          `${page.browserName} not back: ${JSON.stringify(stats)}\nlast read error: ${lastError}\n` +
+            `trivial evaluate: ${alive}\n${shown.slice(0, 400)}\n`,
+        );
+        const browser = browsers.find((b) => b.name === page.browserName);
+        process.stdout.write(`${(await browser?.diagnose?.().catch((error: unknown) => String(error))) ?? ''}\n`);
         return Infinity;
       }),
     );

@@ -12,7 +12,8 @@ export function ciphertextProblems(frames: TappedFrame[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, { slot: number; counters: Map<bigint, Set<bigint>> }>();
   frames.forEach((frame, index) => {
-    const where = `frame ${index} (${frame.kind}, producer ${frame.producerId.slice(0, 8)})`;
+    // Where the frame was in its RTP stream and when the tap saw it: tells a late sender from a reordering.
+    const where = `frame ${index} (${frame.kind}, producer ${frame.producerId.slice(0, 8)} of ${frame.peerId.slice(0, 8)}, RTP seq ${frame.sequence} ts ${frame.timestamp}, at ${frame.at})`;
     const sframe = frame.data.subarray(clearPrefixLength(frame.kind, frame.data));
     let header;
     try {
