@@ -10,7 +10,7 @@ import type { TappedFrame } from './mediaTap.js';
 /** What is wrong with the frames, as readable lines; empty when every frame is SFrame ciphertext. */
 export function ciphertextProblems(frames: TappedFrame[]): string[] {
   const problems: string[] = [];
-  const seen = new Map<string, { slot: number; counters: Map<bigint, Set<bigint>> }>();
+  const seen = new Map<string, { slot: number; counters: Map<bigint, Map<bigint, string>> }>();
   frames.forEach((frame, index) => {
     // Where the frame was in its RTP stream and when the tap saw it: tells a late sender from a reordering.
     const where = `frame ${index} (${frame.kind}, producer ${frame.producerId.slice(0, 8)} of ${frame.peerId.slice(0, 8)}, RTP seq ${frame.sequence} ts ${frame.timestamp}, at ${frame.at})`;
@@ -23,17 +23,20 @@ export function ciphertextProblems(frames: TappedFrame[]): string[] {
       return;
     }
     const { slot } = parseKid(header.kid);
-    const producer = seen.get(frame.producerId) ?? { slot, counters: new Map<bigint, Set<bigint>>() };
+    const producer = seen.get(frame.producerId) ?? { slot, counters: new Map<bigint, Map<bigint, string>>() };
     seen.set(frame.producerId, producer);
     if (slot !== producer.slot) problems.push(`${where}: KID names slot ${slot}, earlier frames slot ${producer.slot}`);
     // Counters never repeat under one key, and arrive at most a replay window out of order
     // (a camera's simulcast layers share one counter, and the SFU may switch layers).
-    const counters = producer.counters.get(header.kid) ?? new Set<bigint>();
+    // Each counter seen, with where: a problem names the frame it clashes with.
+    const counters = producer.counters.get(header.kid) ?? new Map<bigint, string>();
     producer.counters.set(header.kid, counters);
-    const highest = [...counters].reduce((a, b) => (b > a ? b : a), -1n);
-    if (counters.has(header.ctr)) problems.push(`${where}: counter ${header.ctr} repeated`);
-    else if (header.ctr < highest - 128n) problems.push(`${where}: counter ${header.ctr} far behind ${highest}`);
-    counters.add(header.ctr);
+    const highest = [...counters.keys()].reduce((a, b) => (b > a ? b : a), -1n);
+    const earlier = counters.get(header.ctr);
+    if (earlier) problems.push(`${where}: counter ${header.ctr} repeated (first in ${earlier})`);
+    else if (header.ctr < highest - 128n)
+      problems.push(`${where}: counter ${header.ctr} far behind ${highest} (in ${counters.get(highest)})`);
+    counters.set(header.ctr, where);
     if (sframe.length < header.length + 4) problems.push(`${where}: shorter than header and tag`);
   });
   return problems;
