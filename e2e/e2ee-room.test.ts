@@ -1,5 +1,5 @@
 // The E2EE checks of the 3-person test (e2ee.test.ts) in a room of eight:
-// four Chromium and four Firefox pages, cameras captured at 160×90 and 10
+// four Chromium and four Firefox pages, cameras captured at 160×90 and 5
 // frames a second (a test build switch) so two cores can encode and decode
 // it all, and the server
 // with two media workers and a small share per worker, so the call spreads
@@ -66,7 +66,7 @@ describe('an end-to-end encrypted room of eight, Chromium and Firefox, over two 
     for (const [index, name] of names.entries()) {
       const browser = index % 2 === 0 ? chromium : firefox;
       const joined = await joinCall(browser, server.baseUrl, link, name, {
-        cameraSize: '160x90@10',
+        cameraSize: '160x90@5',
         keepKeysAfterCall: name === 'Carl',
       });
       pages.set(name, joined);
