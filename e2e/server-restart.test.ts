@@ -17,6 +17,9 @@ const targetMs = 15_000;
 
 const decoded = async (page: TestPage) => total(await inbound(page), 'video', 'framesDecoded');
 
+/** The page's own peer id in its current call (test-build hook): a new server gives a new one. */
+const selfId = (page: TestPage) => page.evaluate(() => window.parleyE2ee?.self()?.peerId);
+
 /** Keeps every RTCPeerConnection the page makes, so a page that is not back can say which of them does not answer. */
 const watchPeerConnections = (page: TestPage) =>
   page.evaluate(() => {
@@ -101,35 +104,37 @@ describe('a server restart mid-call', { retry: 1 }, () => {
 
   /** Kills or stops the server, starts it again, and times each page's way back to decoding. */
   const restartAndTime = async (signal: 'SIGKILL' | 'SIGTERM') => {
-    const before = await Promise.all(pages.map(decoded));
+    const before = await Promise.all(pages.map(selfId));
     await server.kill(signal);
     await server.restart();
     const listeningAt = Date.now();
-    // Back: video decodes on the new call's consumers (counts start from zero again) and keeps going.
+    // Back: the page is in the new process's call (the new server gave it a new peer id; its statistics are the new
+    // session's) and decodes video there. (Telling new consumers by their counts being below the old ones' missed a
+    // page whose reads were slow: by the time one answered, its new consumer had decoded past the old count.)
     return Promise.all(
       pages.map(async (page, i) => {
-        const back = (stats: InboundStat[]) => {
+        type Read = { id: string | undefined; stats: InboundStat[] };
+        const back = ({ id, stats }: Read) => {
           const videos = stats.filter((s) => s.kind === 'video');
           return (
-            videos.length === 1 &&
-            videos.every((s) => s.framesDecoded > 0) &&
-            total(stats, 'video', 'framesDecoded') < (before[i] ?? 0)
+            id !== undefined && id !== before[i] && videos.length === 1 && videos.every((s) => s.framesDecoded > 0)
           );
         };
         // A failed read is kept (not only retried): when a page is not back, its last error is the evidence.
         let lastError = '';
         // A read that does not settle (Firefox: a statistics call that never answers) counts as failed after 5 s,
         // rather than holding the test until the driver's own 180 s time-out.
-        const read = () =>
+        const read = (): Promise<Read> =>
           Promise.race([
-            inbound(page),
+            (async () => ({ id: await selfId(page), stats: await inbound(page) }))(),
             new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000)),
           ]).catch((error: unknown) => {
             lastError = String(error).slice(0, 300);
-            return [];
+            return { id: undefined, stats: [] };
           });
-        const stats = await waitFor(read, back, 40_000, 200);
-        if (back(stats)) return Date.now() - listeningAt;
+        const last = await waitFor(read, back, 40_000, 200);
+        if (back(last)) return Date.now() - listeningAt;
+        const stats = last.stats;
         const shown = await pageText(page).catch(
           (error: unknown) => `(text unreadable: ${String(error).slice(0, 200)})`,
         );
