@@ -72,7 +72,7 @@ const peerConnectionReport = (page: TestPage) =>
 // docs/reliability.md. A retry restarts the server again, so it must recover again to pass.
 // One retry, kept until the cause below is known: of 4 runs on 2026-11-25 before this test told a page that is back
 // by its new peer id (it compared decoded counts, which a page whose reads were slow could pass unseen), 3 had a
-// Firefox page not back; after, 5 runs of 5 passed without a retry. Two of those failures were not that: once every
+// Firefox page not back; after, 10 runs of 10 passed, none needing the retry. Two of those failures were not that: once every
 // statistics read hung (the page alive and showing the call), once the page's browsing context was gone for the
 // harness (Target closed, detached frame). See docs/reliability.md. A retry restarts the server again.
 describe('a server restart mid-call', { retry: 1 }, () => {
