@@ -1,9 +1,12 @@
-// The server's media worker is killed mid-call (SIGKILL, as a crash would)
-// under three participants in Chromium and Firefox. The call moves to the
-// replacement worker by itself: every page creates new transports, sends its
-// tracks again and decodes everyone's video again within 5 s, with nobody
-// doing anything; the roster and the keys are unchanged, so the security code
-// everyone compared is still the same and nobody left.
+// One of the server's two media workers is killed mid-call (SIGKILL, as a
+// crash would) under three participants in Chromium and Firefox. The call is
+// spread over both workers (a share of two consumers per worker, so the last
+// receiver spills onto the second and gets its streams through pipes), so
+// the kill hits one worker of a spread call. The call moves whole to a live
+// worker by itself: every page creates new transports, sends its tracks again
+// and decodes everyone's video again within 5 s, with nobody doing anything;
+// the roster and the keys are unchanged, so the security code everyone
+// compared is still the same and nobody left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundStat } from '@parley/shared';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
@@ -32,7 +35,7 @@ describe('a media worker crash mid-call', () => {
   let pages: TestPage[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ PARLEY_MEDIA_WORKERS: '2', PARLEY_CONSUMERS_PER_WORKER: '2' });
     const trust = { trustedOrigin: server.baseUrl };
     browsers.push(await launchChromium(trust), await launchFirefox(trust));
     const [chromium, firefox] = browsers as [TestBrowser, TestBrowser];
@@ -62,6 +65,9 @@ describe('a media worker crash mid-call', () => {
     const decodedBefore = await Promise.all(
       pages.map(async (page) => total(await inbound(page), 'video', 'framesDecoded')),
     );
+    // The call is on both workers: the kill takes one part of it away.
+    expect(server.output()).toContain('a call spreads over another media worker');
+    expect(server.mediaWorkerPids()).toHaveLength(2);
     const [worker] = server.mediaWorkerPids();
     expect(worker).toBeDefined();
     process.kill(worker ?? -1, 'SIGKILL');

@@ -36,6 +36,8 @@ export type TestBrowser = {
   /** The browser's own version string, for benchmark reports. */
   readonly version: string;
   newPage(): Promise<TestPage>;
+  /** For a failure report: the browser's open tabs and the last lines it printed (Firefox). */
+  diagnose?(): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -154,13 +156,27 @@ export async function launchFirefox({ trustedOrigin, caFile, resolveAllTo }: Lau
     defaultViewport: { width: 1280, height: 800 },
   });
   const version = await browser.version();
+  // Its last words: a tab that crashed or was replaced says so here, not to the harness.
+  const printed: string[] = [];
+  browser.process()?.stderr?.on('data', (chunk: Buffer) => {
+    printed.push(...chunk.toString().split('\n').filter(Boolean));
+    printed.splice(0, Math.max(0, printed.length - 60));
+  });
   return {
     name: 'firefox',
     version,
+    diagnose: async () => {
+      const tabs = await Promise.all(
+        (await browser.pages()).map(async (tab) => `${tab.url()}${tab.isClosed() ? ' (closed)' : ''}`),
+      );
+      return `tabs: ${tabs.join(' | ')}\nlast output:\n${printed.join('\n')}`;
+    },
     newPage: async () => {
-      // A context per page: each page is its own person, with its own cookies.
+      // A context per page: each page is its own person, with its own cookies. And a window per page: tabs of
+      // one window are hidden but for the last, and Firefox clamps a hidden page's timers to 1 s or more (a
+      // 10 ms timer ten times took 10 s there), which made key switches late and pages miss pings.
       const context = await browser.createBrowserContext();
-      const page = await context.newPage();
+      const page = await context.newPage({ type: 'window' });
       return {
         browserName: 'firefox',
         goto: async (url) => void (await page.goto(url)),

@@ -25,6 +25,8 @@ export async function joinCall(
     relayOnly?: boolean;
     /** Gives the new page a logged-in user; default: a user registered through the API, its cookie set. */
     signUp?: (page: TestPage) => Promise<unknown>;
+    /** Runs in the loaded page before Join is pressed (a test's own instrumentation). */
+    beforeJoin?: (page: TestPage) => Promise<unknown>;
   } = {},
 ): Promise<TestPage> {
   const page = await browser.newPage();
@@ -38,6 +40,7 @@ export async function joinCall(
   if (options.cameraSize)
     await page.evaluateWith((size) => localStorage.setItem('parley.testing.camera', size), options.cameraSize);
   if (options.relayOnly) await page.evaluate(() => localStorage.setItem('parley.testing.iceTransportPolicy', 'relay'));
+  await options.beforeJoin?.(page);
   await page.fill('Your name in this call', name);
   await page.clickButton('Join call');
   return page;

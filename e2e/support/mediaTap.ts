@@ -9,10 +9,13 @@ export type TappedFrame = {
   peerId: string;
   kind: 'audio' | 'video';
   at: number;
+  /** The RTP sequence number of the frame's first packet and its RTP timestamp: where it was in the stream. */
+  sequence: number;
+  timestamp: number;
   data: Uint8Array<ArrayBuffer>;
 };
 
-type Rtp = { payloadType: number; marker: boolean; timestamp: number; payload: Uint8Array };
+type Rtp = { payloadType: number; marker: boolean; sequence: number; timestamp: number; payload: Uint8Array };
 
 function parseRtp(packet: Uint8Array): Rtp | undefined {
   const first = packet[0] ?? 0;
@@ -27,6 +30,7 @@ function parseRtp(packet: Uint8Array): Rtp | undefined {
   return {
     payloadType: second & 0x7f,
     marker: (second & 0x80) !== 0,
+    sequence: view.getUint16(2),
     timestamp: view.getUint32(4),
     payload: packet.subarray(offset, end),
   };
@@ -48,7 +52,7 @@ function vp8Payload(payload: Uint8Array): { start: boolean; data: Uint8Array } {
 export function readTap(file: string): TappedFrame[] {
   if (!existsSync(file)) return [];
   const frames: TappedFrame[] = [];
-  const building = new Map<string, { timestamp: number; parts: Uint8Array[]; at: number }>();
+  const building = new Map<string, { timestamp: number; sequence: number; parts: Uint8Array[]; at: number }>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line) continue;
     const record = TappedPacketSchema.parse(JSON.parse(line));
@@ -56,19 +60,20 @@ export function readTap(file: string): TappedFrame[] {
     if (!rtp || rtp.payloadType !== record.payloadType || rtp.payload.length === 0) continue; // RTX, padding
     const base = { producerId: record.producerId, peerId: record.peerId, kind: record.kind, at: record.at };
     if (record.kind === 'audio') {
-      frames.push({ ...base, data: rtp.payload.slice() });
+      frames.push({ ...base, sequence: rtp.sequence, timestamp: rtp.timestamp, data: rtp.payload.slice() });
       continue;
     }
     const { start, data } = vp8Payload(rtp.payload);
     let frame = building.get(record.producerId);
     if (start || !frame || frame.timestamp !== rtp.timestamp) {
-      frame = { timestamp: rtp.timestamp, parts: [], at: record.at };
+      frame = { timestamp: rtp.timestamp, sequence: rtp.sequence, parts: [], at: record.at };
       building.set(record.producerId, frame);
       if (!start) continue; // joined mid-frame: skip to the next start
     }
     frame.parts.push(data.slice());
     if (rtp.marker) {
-      frames.push({ ...base, at: frame.at, data: new Uint8Array(Buffer.concat(frame.parts)) });
+      const { at, sequence, timestamp } = frame;
+      frames.push({ ...base, at, sequence, timestamp, data: new Uint8Array(Buffer.concat(frame.parts)) });
       building.delete(record.producerId);
     }
   }
