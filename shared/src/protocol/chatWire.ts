@@ -12,8 +12,8 @@ export const chatLimits = {
   chunkBytes: 32 * 1024,
   /** Characters of one text message. */
   textChars: 4000,
-  /** Characters of a sealed envelope's ciphertext (a chunk: 4/3 × (32 KiB + 16-byte tag)). */
-  sealedChars: 43_800,
+  /** Characters of a sealed envelope's ciphertext: a full chunk and its 16-byte tag in base64url. */
+  sealedChars: Math.ceil(((32 * 1024 + 16) * 4) / 3),
   /** Chunks a sender may have relayed but not yet acknowledged (back-pressure; the server enforces it). */
   chunksInFlight: 8,
   /** Files one sender may be sending at once. */
