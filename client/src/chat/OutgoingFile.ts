@@ -15,6 +15,8 @@ const maxRetries = 600;
 
 export class OutgoingFile {
   sent = 0;
+  /** How long to wait after a refusal before sending again. */
+  retryDelay = retryDelayMs;
   #cancelled = false;
 
   constructor(
@@ -66,7 +68,7 @@ export class OutgoingFile {
       const failure = results.find((r) => r.status === 'rejected');
       if (failure && (!isRetryable(failure.reason) || ++retries > maxRetries)) throw failure.reason;
       if (!failure) retries = 0;
-      else await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+      else await new Promise((resolve) => setTimeout(resolve, this.retryDelay));
     }
   }
 
