@@ -3,17 +3,28 @@
 // it shows.
 import type { TestPage } from './browsers.js';
 import { expectText } from './call.js';
+import { waitFor } from './waitFor.js';
 
 /** A byte pattern a file is made of, so a capture can be searched for it. */
 export const filePattern = 'PARLEY-FILE-PATTERN-7f3a';
 
-/** Opens the chat panel (the toolbar button's name carries the unread count). */
+/** Opens the chat panel once the call's toolbar is there (the button's name carries the unread count). */
 export async function openChat(page: TestPage): Promise<void> {
-  await page.evaluate(() => {
-    const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().startsWith('Chat'));
-    button?.click();
-  });
-  await expectText(page, 'You see the chat from when you joined');
+  const opened = await waitFor(
+    () =>
+      page.evaluate(() => {
+        if (document.body.innerText.includes('You see the chat from when you joined')) return true;
+        const button = [...document.querySelectorAll('[role="toolbar"] button')].find(
+          (b) => b.querySelector('span:not([aria-hidden])')?.textContent === 'Chat',
+        ) as HTMLButtonElement | undefined;
+        button?.click();
+        return false;
+      }),
+    (shown) => shown,
+    30_000,
+    500,
+  );
+  if (!opened) await expectText(page, 'You see the chat from when you joined', 1000);
 }
 
 /** Picks the recipient: 'Everyone' or someone's name. */
