@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chatLimits, type ChatEnvelope } from '@parley/shared';
 import { ChatOpener, ChatSealer, IncomingFile } from '@parley/shared/chat';
-import { OutgoingFile } from './OutgoingFile.js';
+import { OutgoingFile } from '../src/chat/OutgoingFile.js';
 
 const sender = '11111111-1111-4111-8111-111111111111';
 const receiver = '22222222-2222-4222-8222-222222222222';
@@ -62,7 +62,9 @@ describe('OutgoingFile', () => {
             received.push(opened.bytes);
           }
           expect(check.complete).toBe(true);
-          expect(Buffer.concat(received).equals(Buffer.from(bytes))).toBe(true);
+          const whole = new Uint8Array(received.reduce((n, part) => n + part.length, 0));
+          received.reduce((at, part) => (whole.set(part, at), at + part.length), 0);
+          expect(whole).toEqual(bytes);
         },
       ),
       { numRuns: 12 },
