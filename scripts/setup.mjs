@@ -7,6 +7,7 @@ import { ensureNpmDependencies } from './setup/npm-dependencies.mjs';
 import { ensureMediasoupWorker } from './setup/mediasoup-worker.mjs';
 import { ensureBrowsers } from './setup/browsers.mjs';
 import { ensurePostgres } from './setup/postgres.mjs';
+import { ensureRedis } from './setup/redis.mjs';
 import { ensureDocker } from './setup/docker.mjs';
 import { runSteps } from './setup/progress.mjs';
 
@@ -21,7 +22,8 @@ const steps = [
   ['npm dependencies', ensureNpmDependencies],
   ['mediasoup worker', ensureMediasoupWorker],
 ];
-if (purpose === 'test') steps.push(['test browsers', ensureBrowsers], ['test PostgreSQL', ensurePostgres]);
+if (purpose === 'test')
+  steps.push(['test browsers', ensureBrowsers], ['test PostgreSQL', ensurePostgres], ['test Redis', ensureRedis]);
 // The deploy test is part of `npm test` (its e2e project) and runs alone with `npm run test:deploy`.
 if (purpose === 'test' || purpose === 'deploy') steps.push(['Docker (deploy test)', ensureDocker]);
 if (purpose === 'deploy') steps.push(['test browsers', ensureBrowsers]);

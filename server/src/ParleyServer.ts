@@ -21,6 +21,7 @@ import {
   trustProxies,
 } from './http/index.js';
 import { createLogger, errorSummary } from './logging/index.js';
+import { memoryCoordination, redisCoordination, type Coordination } from './coordination/index.js';
 import { linkSecrets, MeetingLinks } from './links/index.js';
 import { defaultRoomTimings, RejoinTickets, RoomRegistry, type RoomTimings } from './rooms/index.js';
 import { openDatabase, storeLocation, type Store } from './store/index.js';
@@ -54,6 +55,7 @@ export class ParleyServer {
     private readonly io: ParleyIo,
     private readonly tap: MediaTap | undefined,
     private readonly metrics: MetricsServer | undefined,
+    private readonly coordination: Coordination,
   ) {}
 
   static async create(config: Config, options: ServerOptions = {}): Promise<ParleyServer> {
@@ -64,11 +66,13 @@ export class ParleyServer {
     let pool: WorkerPool | undefined;
     let tap: MediaTap | undefined;
     let metrics: MetricsServer | undefined;
+    let coordination: Coordination | undefined;
     try {
+      coordination = config.redisUrl ? await redisCoordination(config.redisUrl, serverKey) : memoryCoordination();
       pool = await WorkerPool.create(config.media.workers);
       const workers = pool;
       const sessions = new Sessions(store.db, config.sessions);
-      const accounts = new Accounts(store, serverKey, sessions);
+      const accounts = new Accounts(store, serverKey, sessions, coordination);
       const links = new MeetingLinks(store.db, linkSecrets(serverKey), config.links.maxDays);
       const deployment = { https: config.http.https, proxies: trustProxies(config.http.trustedProxies) };
       const cookies = { https: config.http.https, maxAgeSeconds: config.sessions.absoluteSeconds };
@@ -151,13 +155,14 @@ export class ParleyServer {
           mediaWorkers: workers.workerPids.length,
         }));
       const stopMaintenance = startMaintenance(store.db, sessions, links);
-      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap, metrics);
-      log.info({ port: server.port }, 'listening');
+      const server = new ParleyServer(store, stopMaintenance, pool, rooms, http, io, tap, metrics, coordination);
+      log.info({ port: server.port, coordination: coordination.engine }, 'listening');
       return server;
     } catch (error) {
       await metrics?.close();
       pool?.close();
       tap?.close();
+      await coordination?.close();
       await store.db.destroy();
       throw error;
     }
@@ -199,6 +204,7 @@ export class ParleyServer {
     this.pool.close();
     this.tap?.close();
     this.stopMaintenance();
+    await this.coordination.close();
     await this.store.db.destroy();
     log.info('closed');
   }

@@ -115,7 +115,7 @@ describe('throttle', () => {
   it('allows a few attempts, then backs off exponentially up to a ceiling, and forgets on success', () => {
     let now = 0;
     const throttle = new Throttle(
-      { freeAttempts: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
+      { name: 'test', freeAttempts: 2, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 },
       () => now,
     );
     throttle.reserve('k');
@@ -137,7 +137,7 @@ describe('throttle', () => {
 
   it('gives back one attempt at a time, and reserves for several keys all or none', () => {
     const now = 0;
-    const policy = { freeAttempts: 1, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 };
+    const policy = { name: 'test', freeAttempts: 1, baseDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 };
     const account = new Throttle(policy, () => now);
     const address = new Throttle(policy, () => now);
     account.reserve('a');

@@ -4,7 +4,9 @@
 // costs the same argon2 time as a wrong password.
 // Guessing is bounded whatever the concurrency: every password or code check
 // first reserves its attempt (per account, per client address, per pending
-// login) synchronously, before anything is awaited; see throttle.ts.
+// login) atomically, before the check is awaited; see throttle.ts. Counts and
+// pending flows live in the coordination engine: this process's memory, or
+// Redis shared by several nodes (coordination/).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type Account, type AuthRequest, type AuthResponse } from '@parley/shared';
@@ -13,33 +15,25 @@ import { ClientError } from '../errors.js';
 import { accountSummary, exportAccountData } from './accountData.js';
 import { coarseNowSeconds, type AccountEventKind, type Database, type Store } from '../store/index.js';
 import { hashPassword, prepareDecoy, verifyAgainstDecoy, verifyPassword } from './password.js';
-import { PendingStore } from './PendingStore.js';
 import { findRecoveryCode, hashRecoveryCode, newRecoveryCodes } from './recoveryCodes.js';
 import type { ServerKey } from './serverKey.js';
 import type { Sessions } from './sessions.js';
 import { ExpiredError, InvalidCredentialsError } from './errors.js';
-import {
-  accountThrottlePolicy,
-  addressThrottlePolicy,
-  Reservation,
-  signUpThrottlePolicy,
-  Throttle,
-} from './throttle.js';
+import { accountThrottlePolicy, addressThrottlePolicy, signUpThrottlePolicy } from './throttle.js';
+import type { Coordination, Hold, PendingFlows, Reservation, Throttles } from '../coordination/index.js';
 import { acceptTotp, newTotpSecret, otpauthUri, qrCodeSvg } from './totp.js';
 
-type PendingEnrolment = { username: string; passwordHash: string; secret: string; attempts: number };
-type PendingLogin = { userId: string; username: string; attempts: number };
+type PendingEnrolment = { username: string; passwordHash: string; secret: string };
+type PendingLogin = { userId: string; username: string };
 
 /** Codes ever checked for one pending sign-up or login; then it must start again. */
 const maxCodeAttempts = 5;
 const loginExpired = () => new ExpiredError('This login expired or had too many wrong codes. Please start again.');
 
 export class Accounts {
-  readonly #enrolments = new PendingStore<PendingEnrolment>(15 * 60_000, 10_000);
-  readonly #logins = new PendingStore<PendingLogin>(5 * 60_000, 10_000);
-  readonly #accountThrottle = new Throttle(accountThrottlePolicy);
-  readonly #addressThrottle = new Throttle(addressThrottlePolicy);
-  readonly #signUpThrottle = new Throttle(signUpThrottlePolicy);
+  readonly #enrolments: PendingFlows<PendingEnrolment>;
+  readonly #logins: PendingFlows<PendingLogin>;
+  readonly #throttles: Throttles;
 
   private readonly db: Kysely<Database>;
 
@@ -47,8 +41,12 @@ export class Accounts {
     private readonly store: Store,
     private readonly serverKey: ServerKey,
     private readonly sessions: Sessions,
+    coordination: Coordination,
   ) {
     this.db = store.db;
+    this.#throttles = coordination.throttles;
+    this.#enrolments = coordination.pendingFlows({ name: 'enrolment', ttlMs: 15 * 60_000, maxEntries: 10_000 });
+    this.#logins = coordination.pendingFlows({ name: 'login', ttlMs: 5 * 60_000, maxEntries: 10_000 });
     // Warm-up only: a failure here resurfaces on the first unknown-username login.
     prepareDecoy().catch(() => undefined);
   }
@@ -61,7 +59,7 @@ export class Accounts {
     // (~10 ms of this thread) and a hash (~25 ms of a core), and its answer
     // tells whether a username exists. The checks run in the hash queue's
     // turn, so sign-ups turned away as busy cost nothing.
-    const reservation = Reservation.take([[this.#signUpThrottle, clientKey]]);
+    const reservation = await this.#throttles.take([[signUpThrottlePolicy, clientKey]]);
     let passwordHash: string;
     try {
       passwordHash = await hashPassword(password, 'signUp', async () => {
@@ -71,24 +69,26 @@ export class Accounts {
       });
     } catch (error) {
       // Every answer counts, "busy" too (a flood gains nothing from it); only a failure of ours does not.
-      if (!(error instanceof ClientError)) reservation.refund();
+      if (!(error instanceof ClientError)) await reservation.refund();
       throw error;
     }
     const secret = newTotpSecret();
-    const enrolmentId = this.#enrolments.put({ username, passwordHash, secret, attempts: 0 });
+    const enrolmentId = await this.#enrolments.put({ username, passwordHash, secret });
     const uri = otpauthUri(username, secret);
     return { enrolmentId, totpSecret: secret, otpauthUri: uri, qrCodeSvg: await qrCodeSvg(uri) };
   }
 
   /** Proves the authenticator works; only then is the account written down. */
   async confirmEnrolment({ enrolmentId, code }: AuthRequest<'confirmEnrolment'>) {
-    const pending = this.#enrolments.get(enrolmentId);
-    if (!pending || pending.attempts >= maxCodeAttempts)
-      throw new ExpiredError('This sign-up expired or had too many wrong codes. Please start again.');
-    pending.attempts += 1; // counted before the check is awaited, so parallel codes cannot all be tried
+    const expired = () => new ExpiredError('This sign-up expired or had too many wrong codes. Please start again.');
+    const pending = await this.#enrolments.get(enrolmentId);
+    if (!pending) throw expired();
+    // Counted before the check is awaited, so parallel codes cannot all be tried.
+    const attempts = await this.#enrolments.countAttempt(enrolmentId, maxCodeAttempts);
+    if (attempts === undefined) throw expired();
     const step = await acceptTotp(pending.secret, code, 0);
     if (step === undefined) {
-      if (pending.attempts >= maxCodeAttempts) this.#enrolments.delete(enrolmentId);
+      if (attempts >= maxCodeAttempts) await this.#enrolments.delete(enrolmentId);
       throw new InvalidCredentialsError('That code is not right. Check the time on your device.');
     }
     const userId = randomUUID();
@@ -115,13 +115,13 @@ export class Accounts {
       if (await this.#findUser(pending.username)) throw new ClientError('username_taken', 'That username is taken.');
       throw error;
     }
-    this.#enrolments.delete(enrolmentId);
+    await this.#enrolments.delete(enrolmentId);
     return { userId, recoveryCodes };
   }
 
   async startLogin({ username, password }: AuthRequest<'login'>, clientKey: string): Promise<AuthResponse<'login'>> {
     const keys = throttleKeys(username, clientKey);
-    const reservation = this.#reserve(keys);
+    const reservation = await this.#reserve(keys);
     const user = await evaluated(reservation, async () => {
       const found = await this.#findUser(username);
       if (!found) {
@@ -134,16 +134,21 @@ export class Accounts {
     });
     if (user.rehash)
       await this.db.updateTable('users').set({ password_hash: user.rehash }).where('id', '=', user.id).execute();
-    return { loginId: this.#logins.put({ userId: user.id, username: user.username, attempts: 0 }) };
+    return { loginId: await this.#logins.put({ userId: user.id, username: user.username }) };
   }
 
   /** The second step: a TOTP code for a new time step, or an unused recovery code. */
   async finishLogin(request: AuthRequest<'secondFactor'>, clientKey: string): Promise<{ userId: string }> {
-    const pending = this.#logins.get(request.loginId);
-    if (!pending || pending.attempts >= maxCodeAttempts) throw loginExpired();
+    const pending = await this.#logins.get(request.loginId);
+    if (!pending) throw loginExpired();
     const keys = throttleKeys(pending.username, clientKey);
-    const reservation = this.#reserve(keys);
-    pending.attempts += 1; // this login's own attempt, taken with the others before anything is awaited
+    const reservation = await this.#reserve(keys);
+    // This login's own attempt, taken with the others before the code is checked.
+    const attempts = await this.#logins.countAttempt(request.loginId, maxCodeAttempts);
+    if (attempts === undefined) {
+      await reservation.refund();
+      throw loginExpired();
+    }
     try {
       await evaluated(reservation, async () => {
         const accepted =
@@ -154,12 +159,12 @@ export class Accounts {
       });
     } catch (error) {
       if (!(error instanceof InvalidCredentialsError))
-        pending.attempts -= 1; // never checked
-      else if (pending.attempts >= maxCodeAttempts) this.#logins.delete(request.loginId);
+        await this.#logins.giveBackAttempt(request.loginId); // never checked
+      else if (attempts >= maxCodeAttempts) await this.#logins.delete(request.loginId);
       throw error;
     }
-    this.#logins.delete(request.loginId);
-    this.#accountThrottle.forget(keys.account); // both factors right: the account starts afresh
+    await this.#logins.delete(request.loginId);
+    await this.#throttles.forget([accountThrottlePolicy, keys.account]); // both factors right: the account starts afresh
     return { userId: pending.userId };
   }
 
@@ -271,7 +276,7 @@ export class Accounts {
   }
 
   async #reauthenticate(userId: string, password: string) {
-    const reservation = Reservation.take([[this.#accountThrottle, `id:${userId}`]]);
+    const reservation = await this.#throttles.take([[accountThrottlePolicy, `id:${userId}`]]);
     return evaluated(reservation, async () => {
       const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
       const check = await verifyPassword(user.password_hash, password);
@@ -280,12 +285,13 @@ export class Accounts {
     });
   }
 
-  /** One attempt for the account and for the client address, taken before anything is awaited. */
-  #reserve(keys: ThrottleKeys): Reservation {
-    return Reservation.take([
-      [this.#accountThrottle, keys.account],
-      [this.#addressThrottle, keys.address],
-    ]);
+  /** One attempt for the account and for the client address, taken before the check is awaited. */
+  #reserve(keys: ThrottleKeys): Promise<Reservation> {
+    const holds: Hold[] = [
+      [accountThrottlePolicy, keys.account],
+      [addressThrottlePolicy, keys.address],
+    ];
+    return this.#throttles.take(holds);
   }
 }
 
@@ -303,10 +309,10 @@ function throttleKeys(username: string, clientKey: string): ThrottleKeys {
 async function evaluated<T>(reservation: Reservation, check: () => Promise<T>): Promise<T> {
   try {
     const result = await check();
-    reservation.refund();
+    await reservation.refund();
     return result;
   } catch (error) {
-    if (!(error instanceof InvalidCredentialsError)) reservation.refund();
+    if (!(error instanceof InvalidCredentialsError)) await reservation.refund();
     throw error;
   }
 }

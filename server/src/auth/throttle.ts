@@ -4,8 +4,9 @@
 // against floods of argon2 work.
 // Against: an attacker who sends many requests in parallel, from one address
 // or (per account) from many.
-// Assumes: one server process (the counts live in its memory), and that a
-// caller reserves an attempt before it awaits anything. An attempt is counted
+// Assumes: that a caller reserves an attempt before it awaits anything. This
+// file is the engine for one node (counts in its memory); several nodes share
+// counts in Redis with the same rules (coordination/redis/RedisThrottles.ts). An attempt is counted
 // when it starts, not when it has failed: checking first and counting after
 // an await lets every parallel request through the check. An attempt that
 // turns out right, or is never evaluated, is given back.
@@ -14,6 +15,8 @@
 import { ClientError } from '../errors.js';
 
 export type ThrottlePolicy = {
+  /** Names the count (a key in Redis). */
+  name: string;
   /** Attempts allowed before any delay; the one after them is evaluated too, and starts the back-off. */
   freeAttempts: number;
   baseDelayMs: number;
@@ -24,6 +27,7 @@ export type ThrottlePolicy = {
 
 /** Per account: a person mistyping gets a few free tries. */
 export const accountThrottlePolicy: ThrottlePolicy = {
+  name: 'account',
   freeAttempts: 4,
   baseDelayMs: 1_000,
   maxDelayMs: 15 * 60_000,
@@ -31,7 +35,7 @@ export const accountThrottlePolicy: ThrottlePolicy = {
 };
 
 /** Per client address: looser, because many people may share one (NAT, a school). */
-export const addressThrottlePolicy: ThrottlePolicy = { ...accountThrottlePolicy, freeAttempts: 20 };
+export const addressThrottlePolicy: ThrottlePolicy = { ...accountThrottlePolicy, name: 'address', freeAttempts: 20 };
 
 /**
  * Sign-ups per client address, whatever their outcome: 20 at once (a class
@@ -40,6 +44,7 @@ export const addressThrottlePolicy: ThrottlePolicy = { ...accountThrottlePolicy,
  * script making accounts (each costs a hash) or probing which usernames exist.
  */
 export const signUpThrottlePolicy: ThrottlePolicy = {
+  name: 'signUp',
   freeAttempts: 20,
   baseDelayMs: 60_000,
   maxDelayMs: 60_000,

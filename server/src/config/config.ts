@@ -49,6 +49,15 @@ const EnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
+    /**
+     * redis://… : several nodes share login throttles and pending logins
+     * through this Redis (docs/architecture.md, "Several nodes"); unset: this
+     * process's memory (one node).
+     */
+    PARLEY_REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
     PARLEY_SESSION_IDLE_HOURS: z.coerce
       .number()
       .int()
@@ -130,6 +139,8 @@ export type Config = {
   clientDir: string;
   logLevel: z.infer<typeof EnvSchema>['PARLEY_LOG_LEVEL'];
   databaseUrl: string | undefined;
+  /** The Redis several nodes coordinate through; undefined: one node, memory only. */
+  redisUrl: string | undefined;
   clientVersions: { minimum: string; current: string };
   /** The operator's metrics endpoint, if switched on. */
   metrics: { host: string; port: number } | undefined;
@@ -182,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: resolve(e.PARLEY_CLIENT_DIR),
     logLevel: e.PARLEY_LOG_LEVEL,
     databaseUrl: e.PARLEY_DATABASE_URL,
+    redisUrl: e.PARLEY_REDIS_URL,
     clientVersions: { minimum: e.PARLEY_MIN_CLIENT_VERSION, current: e.PARLEY_CURRENT_CLIENT_VERSION },
     metrics:
       e.PARLEY_METRICS_PORT === undefined ? undefined : { host: e.PARLEY_METRICS_HOST, port: e.PARLEY_METRICS_PORT },

@@ -1,22 +1,36 @@
 // A real ParleyServer (real mediasoup worker) on a free loopback port, serving
 // a placeholder client, plus socket.io clients that speak to it as a browser would.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { afterAll } from 'vitest';
 import { clientVersion, type ClientToServerEvents, type ServerToClientEvents } from '@parley/shared';
 import { loadConfig } from '../../src/config/index.js';
 import { ParleyServer, type ServerOptions } from '../../src/ParleyServer.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+// Every directory a test server makes lives under one folder per test file,
+// removed after the file's last test (tests that restart a server reuse its
+// data directory until then). Vitest imports this module afresh for each file.
+let scratch: string | undefined;
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+});
+function scratchDir(prefix: string): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'parley-test-'));
+  return mkdtempSync(join(scratch, prefix));
+}
+
 export async function startTestServer(
   env: Record<string, string> = {},
   options: ServerOptions = {},
 ): Promise<{ server: ParleyServer; baseUrl: string; dataDir: string }> {
-  const clientDir = mkdtempSync(join(tmpdir(), 'parley-client-'));
+  const clientDir = scratchDir('client-');
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>test</title>');
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-data-'));
+  const dataDir = scratchDir('data-');
   const config = loadConfig({
     PARLEY_PORT: '0',
     PARLEY_MEDIA_WORKERS: '1',
