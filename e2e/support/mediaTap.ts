@@ -2,7 +2,7 @@
 // forwarded) and puts the packets back together into encoded frames: Opus is
 // one frame per packet; VP8 frames span packets (RFC 7741 payload descriptor).
 import { readFileSync, existsSync } from 'node:fs';
-import { TappedPacketSchema } from '@parley/shared/e2ee';
+import { TappedChatSchema, TappedPacketSchema, type TappedChat } from '@parley/shared/e2ee';
 
 export type TappedFrame = {
   producerId: string;
@@ -78,4 +78,14 @@ export function readTap(file: string): TappedFrame[] {
     }
   }
   return frames;
+}
+
+/** Every chat envelope the server relayed, as it relayed it (the tap's `.chat` file). */
+export function readChatTap(file: string): TappedChat[] {
+  const chat = `${file}.chat`;
+  if (!existsSync(chat)) return [];
+  return readFileSync(chat, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => TappedChatSchema.parse(JSON.parse(line)));
 }

@@ -110,6 +110,8 @@ PARLEY_TURN_SECRET=$(secret 32)
 # PARLEY_MEDIA_WORKERS=2
 # PARLEY_MAX_CALL_SIZE=50
 # PARLEY_CONSUMERS_PER_WORKER=500
+# The largest file people may send each other in a call (MB; relayed encrypted, never stored):
+# PARLEY_MAX_FILE_MB=100
 # PARLEY_METRICS_PORT=9464
 # PARLEY_METRICS_HOST=127.0.0.1
 # PARLEY_LOG_LEVEL=info

@@ -90,7 +90,7 @@ export class ParleyServer {
               .catch((error: unknown) =>
                 log.error({ err: errorSummary(error) }, 'could not end a single-use meeting link'),
               ),
-          ...(tap ? { onProducer: tap.onProducer } : {}),
+          ...(tap ? { onProducer: tap.onProducer, onChatRelayed: tap.onChatRelayed } : {}),
         },
         new RejoinTickets(serverKey.subkey(2, 'PrlyRjn1')),
         {

@@ -2,7 +2,7 @@
 // quotes equal to the code, as store.test.ts does for the data inventory.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { limits, peerRates, requestBounds, userRates } from '../src/rooms/limits.js';
+import { handlerCharges, limits, peerRates, requestBounds, userRates } from '../src/rooms/limits.js';
 import type { Rate } from '../src/rooms/rateLimit.js';
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
@@ -40,7 +40,10 @@ describe('the documented limits', () => {
   it('lists every rate with its requests and its numbers for 2 and 50 people', () => {
     for (const [name, { rate }] of Object.entries(peerRates)) {
       const row = architecture.get(`peerRates.${name}`);
-      const requests = Object.entries(requestBounds).flatMap(([request, bound]) => (bound === name ? [request] : []));
+      const requests = [
+        ...Object.entries(requestBounds).flatMap(([request, bound]) => (bound === name ? [request] : [])),
+        ...(Object.hasOwn(handlerCharges, name) ? handlerCharges[name as keyof typeof handlerCharges] : []),
+      ];
       expect(row?.[0]?.split(', ').sort(), name).toEqual(requests.sort());
       expect(row?.slice(1), name).toEqual(columns(rate));
     }

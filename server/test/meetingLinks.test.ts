@@ -229,6 +229,20 @@ describe('meeting links and guests', () => {
         request(pupil, 'produce', { transportId, kind, source, rtpParameters: opusParameters() });
       expect(await produce('microphone', 'audio')).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
       expect(await produce('screen', 'video')).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+      // Chat follows the same permissions: texts need speak, files need share too.
+      const chat = (kind: 'message' | 'chunk') =>
+        request(pupil, 'relayChat', {
+          envelope: {
+            v: 1,
+            to: '*',
+            epoch: 0,
+            seq: 1,
+            kind,
+            ...(kind === 'chunk' ? { file: { id: 'AAAAAAAAAAAAAAAAAAAAAA', index: 0, last: true } } : {}),
+            ct: 'c2VhbGVk',
+          },
+        });
+      expect(await chat('message')).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
       // A host allows speaking (not sharing): the microphone works, the screen still does not.
       const told = collect(pupil, 'participantUpdated');
       expect(await request(host, 'allowMedia', { peerId: admission.peerId, speak: true, share: false })).toMatchObject({
@@ -241,6 +255,8 @@ describe('meeting links and guests', () => {
       const mic = (await produce('microphone', 'audio')) as Reply;
       expect(mic).toMatchObject({ ok: true });
       expect(await produce('screen', 'video')).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+      expect(await chat('message')).toMatchObject({ ok: true });
+      expect(await chat('chunk')).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
       // Taken back: the microphone is closed, and resuming it is refused.
       expect(await request(host, 'allowMedia', { peerId: admission.peerId, speak: false, share: false })).toMatchObject(
         { ok: true },

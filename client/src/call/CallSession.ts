@@ -2,6 +2,7 @@
 // transport, what we send (LocalMedia), what we receive (RemoteMedia), and
 // the end-to-end encryption whose key agreement owns the call's one roster.
 // The UI subscribes to snapshots (CallView) derived from them.
+import type { CallChat } from '../chat/CallChat.js';
 import { transportDiagnostics } from './candidateType.js';
 import { Device } from 'mediasoup-client';
 import type { Admission, Diagnostics, Participant, Permissions, RemoteProducer, ServerEventOf } from '@parley/shared';
@@ -109,6 +110,7 @@ export class CallSession {
         self: { peerId: joined.peerId, slot: joined.keySlot, accountId: joined.accountId },
         roomId,
         onReceivedKey: (peerId) => session.#remote.requestKeyFrames(peerId),
+        maxFileBytes: joined.maxFileBytes,
       });
       for (const participant of joined.participants) session.#memberEvent(participant);
       session.#update({ activeSpeaker: joined.activeSpeaker });
@@ -145,6 +147,10 @@ export class CallSession {
     const target = { kind: 'room' as const, roomId: old.roomId, rejoinTicket: old.#rejoinTicket };
     const local = { tracks, microphoneOn: !state.micMuted, cameraOn: !state.cameraOff, devices: state.devices };
     return CallSession.join(old.signaling, target, old.displayName, local, progress);
+  }
+
+  get chat(): CallChat | undefined {
+    return this.encryption.chat;
   }
 
   get view(): CallView {

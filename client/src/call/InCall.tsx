@@ -1,5 +1,5 @@
 // The call itself: a full-window dark stage, a top bar (encryption state,
-// connection, count), the toolbar, side panels (people, security), dialogs
+// connection, count), the toolbar, side panels (people, chat, security), dialogs
 // and toasts.
 import { HeartHandshake, Lock, ShieldAlert, Users } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -9,6 +9,7 @@ import type { CallSession, CallView } from './CallSession.js';
 import { ConnectionStatus } from './controls/ConnectionStatus.js';
 import { Toolbar, type ToolbarActions } from './controls/Toolbar.js';
 import { RemoteAudio } from './media/RemoteAudio.js';
+import { ChatPanel, useChatEntries } from './panels/ChatPanel.js';
 import { DevicesDialog } from './panels/DevicesDialog.js';
 import { KeyWarning } from './panels/KeyWarning.js';
 import { PeoplePanel } from './panels/PeoplePanel.js';
@@ -27,7 +28,8 @@ type Props = {
 };
 
 export function InCall({ session, view, selfName, speakerId: initialSpeaker, onLeave }: Props) {
-  const [panel, setPanel] = useState<'people' | 'security' | undefined>();
+  const [panel, setPanel] = useState<'people' | 'chat' | 'security' | undefined>();
+  const { unread } = useChatEntries(session.chat);
   const [devicesOpen, setDevicesOpen] = useState(false);
   const [chosenLayout, setLayout] = useState<Layout | undefined>();
   const [speakerId, setSpeakerId] = useState(initialSpeaker);
@@ -130,7 +132,7 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
       </header>
       <CallBanners view={view} onVerify={() => setPanel('security')} />
       <Stage session={session} view={view} layout={layout} selfName={selfName} quality={quality} />
-      <Toolbar view={view} layout={layout} actions={actions} />
+      <Toolbar view={view} layout={layout} actions={actions} unread={unread} />
       <RemoteAudio participants={view.participants} speakerId={speakerId} />
       <PeoplePanel
         session={session}
@@ -140,6 +142,14 @@ export function InCall({ session, view, selfName, speakerId: initialSpeaker, onL
         onOpenChange={(open) => setPanel(open ? 'people' : undefined)}
         onCopyLink={actions.copyLink}
       />
+      {session.chat && (
+        <ChatPanel
+          chat={session.chat}
+          view={view}
+          open={panel === 'chat'}
+          onOpenChange={(open) => setPanel(open ? 'chat' : undefined)}
+        />
+      )}
       <SecurityPanel
         session={session}
         view={view}

@@ -3,6 +3,7 @@
 // state of every stream, verification, warnings. Always on in production;
 // test builds can switch it off or to pass-through for control runs and
 // benchmarks, and the UI then says so loudly.
+import { CallChat } from '../chat/CallChat.js';
 import type { MediaKind, StreamStatus } from '@parley/shared/e2ee';
 import { loadSodium, type Sodium, type VerificationEmoji } from '@parley/shared/e2ee/agreement';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
@@ -39,6 +40,7 @@ export type E2eeView = {
 
 export class CallEncryption {
   #keys: CallKeys | undefined;
+  #chat: CallChat | undefined;
   #view: E2eeView;
   readonly #failing = new Map<string, number>();
   readonly #unsubscribe: (() => void)[] = [];
@@ -95,6 +97,11 @@ export class CallEncryption {
     return this.#view;
   }
 
+  /** The call's chat (once the key agreement started); closed with the call. */
+  get chat(): CallChat | undefined {
+    return this.#chat;
+  }
+
   get keys(): CallKeys | undefined {
     return this.#keys;
   }
@@ -109,13 +116,20 @@ export class CallEncryption {
     self: { peerId: string; slot: number; accountId: string };
     roomId: string;
     onReceivedKey: (peerId: string) => void;
+    /** The largest file the server relays (from the admission). */
+    maxFileBytes: number;
   }): Promise<CallKeys> {
+    const { maxFileBytes, ...rest } = options;
+    // Chat keys follow the agreement's from its first action on.
+    const chat = new CallChat(options.signaling, options.self.peerId, () => this.#keys, maxFileBytes);
+    this.#chat = chat;
     this.#keys = await CallKeys.start({
       sodium: this.sodium,
       identities: new IdentityStore(this.sodium),
       media: this.media,
       onChange: () => this.#refresh(),
-      ...options,
+      chat,
+      ...rest,
     });
     this.#refresh();
     return this.#keys;
@@ -136,6 +150,7 @@ export class CallEncryption {
   /** Ends the key agreement and wipes every key, in this page and in the worker. Idempotent. */
   close(): void {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#chat?.close();
     this.#keys?.close();
     // A test build can play a modified client that ignores the wipe (and keeps the worker's keys).
     if (__PARLEY_TEST_BUILD__ && keepsKeysAfterCall()) return;

@@ -34,6 +34,13 @@ export type KeyedMember = MemberView & {
 
 export type KeyAlert = { alert: AgreementAlert; peerId: string };
 
+/** Where chat keys come from: the same sender keys as media (copies; the caller's are zeroed after). */
+export type ChatKeySink = {
+  setSendKey(epoch: number, key: Uint8Array): void;
+  setReceiveKey(peerId: string, epoch: number, key: Uint8Array): void;
+  forget(peerId: string): void;
+};
+
 export class CallKeys {
   readonly #machine: KeyAgreement;
   readonly #trust = new Map<string, { identityKey: Uint8Array; trust: KeyTrust; verified: boolean }>();
@@ -44,6 +51,11 @@ export class CallKeys {
   #closed = false;
   /** Boxes the server did not take (the socket was down): the agreement recovers through key requests. */
   relayFailures = 0;
+  /** Whether we send media, and whether we have chatted: either makes us hand out our key. */
+  #mediaSending = false;
+  #chatSending = false;
+  /** Chat keys follow ours and everyone's; set before the first action so it sees epoch 0 too. */
+  chat: ChatKeySink | undefined;
 
   private constructor(
     private readonly sodium: Sodium,
@@ -69,6 +81,7 @@ export class CallKeys {
     roomId: string;
     onChange: () => void;
     onReceivedKey: (peerId: string) => void;
+    chat?: ChatKeySink;
   }): Promise<CallKeys> {
     const identity = await options.identities.device();
     const crypto = createAgreementCrypto(options.sodium, {
@@ -86,6 +99,7 @@ export class CallKeys {
       options.onReceivedKey,
       () => new KeyAgreement(options.self, crypto),
     );
+    keys.chat = options.chat;
     keys.#apply(keys.#machine.start());
     try {
       await options.signaling.request('announceE2ee', crypto.announcement);
@@ -131,8 +145,28 @@ export class CallKeys {
 
   handle(input: Input): void {
     if (this.#closed) return;
+    if (input.type === 'sending') {
+      this.#mediaSending = input.sending;
+      input = { type: 'sending', sending: this.#mediaSending || this.#chatSending };
+    }
     if (input.type === 'memberLeft') performance.mark('parley.e2ee.member-left', { detail: { peerId: input.peerId } });
     this.#apply(this.#machine.handle({ ...input, now: performance.now() } as AgreementInput));
+  }
+
+  /**
+   * We are about to seal our first chat message: a chat is sealed under our
+   * sender key, so from now on we hand it out like a sender of media (a
+   * fresh key, to everyone present).
+   */
+  chatting(): void {
+    if (this.#chatSending) return;
+    this.#chatSending = true;
+    this.handle({ type: 'sending', sending: this.#mediaSending });
+  }
+
+  /** The secret only we and this member share (private chat), if their keys are accepted. */
+  pairSecret(peerId: string): Uint8Array | undefined {
+    return this.#closed ? undefined : this.#machine.pairSecret(peerId);
   }
 
   memberJoined(participant: Participant): void {
@@ -173,14 +207,17 @@ export class CallKeys {
         case 'setSendKey':
           performance.mark('parley.e2ee.send-key', { detail: { epoch: action.epoch } });
           this.media?.setSendKey(this.self.slot, action.epoch, action.key);
+          this.chat?.setSendKey(action.epoch, action.key);
           action.key.fill(0);
           break;
         case 'setReceiveKey':
           this.media?.setReceiveKey(action.peerId, action.slot, action.epoch, action.key);
+          this.chat?.setReceiveKey(action.peerId, action.epoch, action.key);
           action.key.fill(0);
           break;
         case 'forgetMember':
           this.media?.removePeer(action.peerId);
+          this.chat?.forget(action.peerId);
           this.#trust.delete(action.peerId);
           break;
         case 'receivedKey':

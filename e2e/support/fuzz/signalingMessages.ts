@@ -154,6 +154,21 @@ function wellFormed(name: ClientRequestName, pool: IdPool): fc.Arbitrary<unknown
           { minLength: 1, maxLength: 8 },
         ),
       });
+    case 'relayChat':
+      return fc.record({
+        envelope: fc.record(
+          {
+            v: fc.constant(1),
+            to: fc.oneof(fc.constant('*'), pick(pool.peers)),
+            epoch: fc.nat({ max: 100 }),
+            seq: fc.integer({ min: 1, max: 1_000_000 }),
+            kind: fc.constantFrom('message', 'chunk'),
+            file: fc.record({ id: base64url(22), index: fc.nat({ max: 4000 }), last: fc.boolean() }),
+            ct: base64url(64),
+          },
+          { requiredKeys: ['v', 'to', 'epoch', 'seq', 'kind', 'ct'] },
+        ),
+      });
   }
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { clientVersion, compareVersions, VersionSchemaSource } from '@parley/shared';
 import { isProxyEntry } from '../http/clientAddress.js';
 import { LogLevelSchema } from '../logging/index.js';
-import { limits } from '../rooms/limits.js';
+import { defaultMaxFileMb, limits } from '../rooms/limits.js';
 import { defaultConsumersPerWorker } from '../sfu/RouterGroup.js';
 
 const defaultClientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
@@ -35,6 +35,8 @@ const EnvSchema = z
      * machine that has measured it (docs/benchmarks.md, bench:keys).
      */
     PARLEY_MAX_CALL_SIZE: z.coerce.number().int().min(2).max(1000).default(limits.peersPerRoom),
+    /** The largest file people may send each other in a call, in MB (relayed in chunks, never stored). */
+    PARLEY_MAX_FILE_MB: z.coerce.number().int().min(1).max(10_240).default(defaultMaxFileMb),
     /** Consumers a media worker carries before a call spreads onto another worker (mediasoup advises ~500). */
     PARLEY_CONSUMERS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(defaultConsumersPerWorker),
     PARLEY_RTC_LISTEN_IP: ipAddress.default('127.0.0.1'),
@@ -148,7 +150,7 @@ export type Config = {
   /** TEST ONLY: file the media tap writes to; undefined in any real deployment. */
   testMediaTap: string | undefined;
   sessions: { idleSeconds: number; absoluteSeconds: number };
-  calls: { maxSize: number; consumersPerWorker: number };
+  calls: { maxSize: number; consumersPerWorker: number; maxFileBytes: number };
   media: {
     workers: number;
     listenIp: string;
@@ -202,7 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleSeconds: e.PARLEY_SESSION_IDLE_HOURS * 3600,
       absoluteSeconds: e.PARLEY_SESSION_MAX_DAYS * 86400,
     },
-    calls: { maxSize: e.PARLEY_MAX_CALL_SIZE, consumersPerWorker: e.PARLEY_CONSUMERS_PER_WORKER },
+    calls: {
+      maxSize: e.PARLEY_MAX_CALL_SIZE,
+      consumersPerWorker: e.PARLEY_CONSUMERS_PER_WORKER,
+      maxFileBytes: e.PARLEY_MAX_FILE_MB * 1024 * 1024,
+    },
     media: {
       workers: e.PARLEY_MEDIA_WORKERS,
       listenIp: e.PARLEY_RTC_LISTEN_IP,

@@ -59,6 +59,22 @@ export class CallRules {
     );
   }
 
+  /**
+   * Chat follows the host's permissions in a sensitive call: texts (and file
+   * offers, which the server cannot tell apart) need `speak`, file chunks
+   * need `share` too — a guest who may not show their screen may not hand
+   * everyone a file either. Everyone else holds both from the start.
+   */
+  assertMayChat(peer: Peer, kind: 'message' | 'chunk'): void {
+    if (peer.permissions.speak && (kind === 'message' || peer.permissions.share)) return;
+    throw new ClientError(
+      'not_allowed',
+      kind === 'message'
+        ? 'A host has not allowed you to speak in this call yet, in the chat either. Raise your hand to ask.'
+        : 'A host has not allowed you to share files in this call.',
+    );
+  }
+
   /** A host lets a participant (in practice a guest) speak and share, or takes it back. */
   allowMedia(host: Peer, peerId: string, permissions: Permissions): void {
     const { roster } = this.room;

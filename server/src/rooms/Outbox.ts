@@ -15,6 +15,8 @@ export type PeerLink = {
   readonly notify: Notify;
   /** Another socket took the peer over: this one must let go of it for good. */
   readonly detach: () => void;
+  /** Bytes written to this socket that have not left the machine yet (0 if unknown): back-pressure for chat. */
+  readonly backlogBytes?: () => number;
 };
 
 /** What the resume reply cannot carry, and so is kept while the peer is away. */

@@ -125,6 +125,11 @@ export class Peer {
     if (this.#e2ee === 'pending') this.#e2ee = undefined;
   }
 
+  /** Bytes this peer's socket has yet to send (0 while away: what is relayed to it then is dropped). */
+  get backlogBytes(): number {
+    return this.#outbox.link?.backlogBytes?.() ?? 0;
+  }
+
   get resumeToken(): string {
     return this.#resumeToken;
   }

@@ -18,6 +18,7 @@ import { LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import type { RouterGroup } from '../sfu/RouterGroup.js';
 import { describeProducers } from './describe.js';
 import { CallRules } from './CallRules.js';
+import { ChatRelay } from './ChatRelay.js';
 import { E2eeRelay } from './E2eeRelay.js';
 import { HostControls, setHandRaised, type HostedRoom } from './HostControls.js';
 import { peerRates, type PeerRateKind } from './limits.js';
@@ -40,6 +41,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
   readonly #recovery: MediaRecovery;
   readonly host: HostControls;
   readonly e2ee: E2eeRelay;
+  readonly chat: ChatRelay;
   readonly rules: CallRules;
   #closed = false;
   #unusedTimer: NodeJS.Timeout | undefined;
@@ -67,6 +69,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
     this.#media = new RoomMedia(routers, this.roster, context);
     this.host = new HostControls(this);
     this.e2ee = new E2eeRelay(this.roster, context.hooks);
+    this.chat = new ChatRelay(this.roster, this.rules, this, context.maxFileBytes, context.hooks);
     this.#recovery = new MediaRecovery(this, context.newRouters);
     this.#recovery.watch(routers);
     this.#unusedTimer = setTimeout(() => this.close(), context.timings.unusedRoomMs);
@@ -299,6 +302,7 @@ export class Room extends EventEmitter<RoomEvents> implements HostedRoom {
       resumeToken: peer.resumeToken,
       rejoinTicket: this.ticketFor(peer),
       iceServers: this.context.network.iceServers(),
+      maxFileBytes: this.context.maxFileBytes,
     };
   }
 }

@@ -1,5 +1,6 @@
 // What a room is given from outside the call: how media reaches browsers,
 // and hooks into the rest of the server.
+import type { ChatEnvelope } from '@parley/shared';
 import type { types } from 'mediasoup';
 import type { RouterGroup } from '../sfu/RouterGroup.js';
 import type { RoomTimings } from './limits.js';
@@ -23,6 +24,8 @@ export type RoomHooks = {
   /** A single-use meeting link admitted its person: end it. */
   spendLink?: (linkId: string) => void;
   /** Test-only media tap (PARLEY_TEST_MEDIA_TAP): sees every new producer. */
+  /** Test-only chat tap (PARLEY_TEST_MEDIA_TAP): sees every envelope relayed, as relayed. */
+  onChatRelayed?: (from: string, envelope: ChatEnvelope) => void;
   onProducer?: (router: types.Router, producer: types.Producer<ProducerAppData>) => void;
 };
 
@@ -33,6 +36,8 @@ export type RoomContext = {
   timings: RoomTimings;
   /** People in one call, admitted and waiting (PARLEY_MAX_CALL_SIZE; `limits.peersPerRoom` by default). */
   maxCallSize: number;
+  /** The largest file relayed in a call, in bytes (PARLEY_MAX_FILE_MB). */
+  maxFileBytes: number;
   /** Consumers a media worker carries before a call spreads onto another (PARLEY_CONSUMERS_PER_WORKER). */
   consumersPerWorker: number;
   /** Media transports per user, across all their calls (each binds ports from the media range). */

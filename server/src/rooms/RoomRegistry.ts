@@ -8,7 +8,7 @@ import type { CallPolicy } from '@parley/shared';
 import type { types } from 'mediasoup';
 import { ClientError, LimitError, NotFoundError, RateLimitError } from '../errors.js';
 import { defaultConsumersPerWorker, RouterGroup, type WorkerPool } from '../sfu/index.js';
-import { defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
+import { defaultMaxFileMb, defaultRoomTimings, limits, userRates, type RoomTimings } from './limits.js';
 import { Quota, RateLimiter } from './rateLimit.js';
 import type { RejoinGrant, RejoinTickets } from './RejoinTickets.js';
 import { Room } from './Room.js';
@@ -38,7 +38,7 @@ export class RoomRegistry {
     hooks: RoomHooks,
     readonly tickets: RejoinTickets,
     timings: RoomTimings = defaultRoomTimings,
-    calls: { maxSize: number; consumersPerWorker: number } = {
+    calls: { maxSize: number; consumersPerWorker: number; maxFileBytes?: number } = {
       maxSize: limits.peersPerRoom,
       consumersPerWorker: defaultConsumersPerWorker,
     },
@@ -49,6 +49,7 @@ export class RoomRegistry {
       hooks,
       timings,
       maxCallSize: calls.maxSize,
+      maxFileBytes: calls.maxFileBytes ?? defaultMaxFileMb * 1024 * 1024,
       consumersPerWorker: calls.consumersPerWorker,
       transportsPerUser,
       tickets,

@@ -28,6 +28,12 @@ export const limits = {
   waitingForHostPerLink: 200,
 } as const;
 
+/** The largest file relayed, in MB, unless the operator says otherwise (PARLEY_MAX_FILE_MB). */
+export const defaultMaxFileMb = 100;
+
+/** A chat recipient whose socket has this many bytes still to send gets no more file chunks until it drains. */
+export const chatBacklogBytes = 1024 * 1024;
+
 /**
  * Rates per peer, by kind of request. `others` is the number of other
  * participants in the call, for the kinds whose legitimate volume grows
@@ -60,6 +66,19 @@ export const peerRates = {
   transportControl: { what: 'transport requests', rate: () => ({ capacity: 12, perSecond: 0.2 }) },
   /** produce, closeProducer, pauseProducer, resumeProducer, raiseHand: a person's clicks; each is told to everyone. */
   producerControl: { what: 'changes to your streams', rate: () => ({ capacity: 20, perSecond: 2 }) },
+  /**
+   * relayChat, in KiB delivered: an envelope costs its size (at least 1 KiB)
+   * times the people it goes to, so one sender's files cost the server the
+   * same egress whatever the size of the call: 32 MiB/s and an 8 MiB burst.
+   * A 20 MB file to one person takes under a second of it; to 49 people the
+   * same file is relayed at 0.65 MiB/s to each.
+   */
+  chat: {
+    what: 'chat and file data',
+    rate: () => ({ capacity: 8192, perSecond: 32_768 }),
+  },
+  /** relayChat messages (texts, file offers, cancellations): a person typing, and a few files at once. */
+  chatMessages: { what: 'chat messages', rate: () => ({ capacity: 30, perSecond: 3 }) },
   /** deny, removePeer, lockRoom, muteParticipant, appointHost, lowerHand, endCall: a host's clicks. */
   hostAction: { what: 'host actions', rate: () => ({ capacity: 60, perSecond: 2 }) },
 } satisfies Record<string, { what: string; rate: (others: number) => Rate }>;
@@ -112,12 +131,24 @@ export const requestBounds = {
   requestKeyFrame: 'keyFrame',
   announceE2ee: 'once per peer (E2eeRelay)',
   relayE2ee: 'relay',
+  relayChat: 'chat',
 } as const satisfies Record<ClientRequestName, PeerRateKind | `${string}: ${string}` | `once ${string}`>;
 
-/** Tokens a request takes from its bucket: one, or one per box for a batch of E2EE boxes. */
-export function requestCost<K extends ClientRequestName>(name: K, request: RequestOf<K>): number {
-  if (name !== 'relayE2ee') return 1;
-  return (request as RequestOf<'relayE2ee'>).boxes.length;
+/** Rates a request's handler charges besides its own bound in `requestBounds` (ChatRelay: a text's own allowance). */
+export const handlerCharges = { chatMessages: ['relayChat'] } as const satisfies Partial<
+  Record<PeerRateKind, readonly ClientRequestName[]>
+>;
+
+/**
+ * Tokens a request takes from its bucket: one, one per box for a batch of
+ * E2EE boxes, or a chat envelope's KiB times the people it goes to (one,
+ * or the `others` in the call).
+ */
+export function requestCost<K extends ClientRequestName>(name: K, request: RequestOf<K>, others: number): number {
+  if (name === 'relayE2ee') return (request as RequestOf<'relayE2ee'>).boxes.length;
+  if (name !== 'relayChat') return 1;
+  const { envelope } = request as RequestOf<'relayChat'>;
+  return Math.max(1, Math.ceil(envelope.ct.length / 1024)) * (envelope.to === '*' ? Math.max(1, others) : 1);
 }
 
 /** The per-peer rate kind of a request, if it has one. */

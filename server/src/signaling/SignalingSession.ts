@@ -92,6 +92,7 @@ export class SignalingSession {
       requestKeyFrame: (request) => this.#joined(({ room, peer }) => room.media.requestKeyFrame(peer, request)),
       announceE2ee: (request) => this.#joined(({ room, peer }) => room.e2ee.announce(peer, request)),
       relayE2ee: (request) => this.#joined(async ({ room, peer }) => room.e2ee.relay(peer, request)),
+      relayChat: (request) => this.#joined(async ({ room, peer }) => room.chat.relay(peer, request.envelope)),
     };
     for (const name of Object.keys(clientRequests) as ClientRequestName[]) this.#register(name, handlers[name]);
     // A client that hangs up closes its socket itself: it leaves at once. Any
@@ -153,7 +154,8 @@ export class SignalingSession {
       // and the handler's own reservations happen in the tick the request came.
       const run = async () => {
         const request = parsed.data as RequestOf<K>;
-        this.#charge(name, requestCost(name, request));
+        const others = Math.max(0, (this.#membership?.room.peerCount ?? 1) - 1);
+        this.#charge(name, requestCost(name, request, others));
         return handle(request);
       };
       run().then(
@@ -279,6 +281,7 @@ export class SignalingSession {
     // A resume on another socket took our peer: forget it (our requests now
     // get not_joined, our disconnect suspends nothing) and hang up, since a
     // socket whose client reconnected elsewhere has nothing left to do.
+    backlogBytes: () => socketBacklogBytes(this.socket),
     detach: () => {
       this.#membership = undefined;
       log.debug('a resume on another socket took over this socket’s peer');
@@ -292,4 +295,20 @@ export class SignalingSession {
     }
     return action(this.#membership);
   }
+}
+
+/**
+ * Bytes queued on a socket and not yet handed to the network: engine.io's
+ * write buffer (packets waiting for the transport) and the WebSocket's own
+ * buffer. Neither is in socket.io's typed surface, hence the narrow reads.
+ */
+function socketBacklogBytes(socket: ParleySocket): number {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: { data?: unknown }[];
+    transport?: { socket?: { bufferedAmount?: unknown } };
+  };
+  let bytes = 0;
+  for (const packet of conn.writeBuffer ?? []) bytes += typeof packet.data === 'string' ? packet.data.length : 0;
+  const buffered = conn.transport?.socket?.bufferedAmount;
+  return bytes + (typeof buffered === 'number' ? buffered : 0);
 }

@@ -1,13 +1,15 @@
 // A TCP proxy on loopback in front of the test PostgreSQL, so a test can take
 // "the database" away (every connection cut, new ones refused, as when it
 // restarts or its host goes) and bring it back, without touching the
-// PostgreSQL server other tests share.
+// PostgreSQL server other tests share. Also in front of the server, as a
+// receiver that stops reading (chat back-pressure).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export class TcpProxy {
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
+  readonly #pairs = new Set<{ client: Socket; upstream: Socket }>();
   #port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
@@ -25,6 +27,9 @@ export class TcpProxy {
         socket.once('close', () => this.#sockets.delete(socket));
         socket.on('error', () => undefined); // the other side's close ends the pair below
       }
+      const pair = { client, upstream };
+      this.#pairs.add(pair);
+      client.once('close', () => this.#pairs.delete(pair));
       client.pipe(upstream).on('close', () => client.destroy());
       upstream.pipe(client).on('close', () => upstream.destroy());
       client.once('close', () => upstream.destroy());
@@ -36,6 +41,16 @@ export class TcpProxy {
     });
     this.#port = (server.address() as AddressInfo).port;
     this.#server = server;
+  }
+
+  /** The far side stops reading what the target sends (a slow receiver): the target's send buffers fill. */
+  stall(): void {
+    for (const { client, upstream } of this.#pairs) upstream.unpipe(client);
+  }
+
+  /** Reading again after `stall`. */
+  flow(): void {
+    for (const { client, upstream } of this.#pairs) upstream.pipe(client);
   }
 
   /** The database is gone: every connection cut, new ones refused. */

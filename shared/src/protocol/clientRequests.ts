@@ -11,6 +11,7 @@ import {
   RtpParametersSchema,
 } from './mediaParameters.js';
 import { LinkIdSchema, LinkSecretSchema } from '../links/api.js';
+import { ChatEnvelopeSchema } from './chatWire.js';
 
 import {
   AdmissionSchema,
@@ -182,6 +183,17 @@ export const clientRequests = {
         .max(relayLimits.boxesPerRequest),
     }),
     response: z.object({ undelivered: z.array(ServerIdSchema).max(relayLimits.boxesPerRequest) }),
+  },
+  /**
+   * One end-to-end encrypted chat message or file chunk (shared/src/chat),
+   * to everyone or one participant. Relayed as it is, at once, never kept:
+   * not for a participant whose socket dropped, nor for anyone who joins
+   * later. `busy`: a recipient's socket is still sending earlier chunks —
+   * wait and send again (back-pressure); text is never refused for that.
+   */
+  relayChat: {
+    request: z.object({ envelope: ChatEnvelopeSchema }),
+    response: z.object({ delivered: z.number().int().min(0).max(1000) }),
   },
 } as const;
 

@@ -121,6 +121,8 @@ export const AdmissionSchema = z.object({
       }),
     )
     .max(8),
+  /** The largest file this server relays (PARLEY_MAX_FILE_MB): bigger ones are refused before they start. */
+  maxFileBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Proves a later `resume` comes from this peer; a secret between it and the server. */
   resumeToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   /** Gets us back into this call after the server restarted (`join` with it); refreshed by `rejoinTicket`. */

@@ -1,5 +1,6 @@
 // Server → client notifications, pushed without a request.
 import { z } from 'zod';
+import { ChatEnvelopeSchema } from './chatWire.js';
 import { LinkIdSchema } from '../links/api.js';
 import { relayLimits } from './clientRequests.js';
 import {
@@ -68,6 +69,8 @@ export const serverEvents = {
       .min(1)
       .max(relayLimits.boxesPerEvent),
   }),
+  /** A chat message or file chunk from another participant, as they sealed it; `from` is the server's. */
+  chatRelayed: z.object({ from: z.uuid(), envelope: ChatEnvelopeSchema }),
 } as const;
 
 export type ServerEventName = keyof typeof serverEvents;

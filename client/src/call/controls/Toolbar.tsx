@@ -33,7 +33,7 @@ export type ToolbarActions = {
   toggleCamera: () => void;
   toggleScreen: () => void;
   toggleHand: () => void;
-  openPanel: (panel: 'people' | 'security') => void;
+  openPanel: (panel: 'people' | 'chat' | 'security') => void;
   openDevices: () => void;
   setLayout: (layout: Layout) => void;
   copyLink: () => void;
@@ -43,7 +43,18 @@ export type ToolbarActions = {
 const mac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 const key = (letter: string) => `${mac ? '⌘' : 'Ctrl'}+${letter}`;
 
-export function Toolbar({ view, layout, actions }: { view: CallView; layout: Layout; actions: ToolbarActions }) {
+export function Toolbar({
+  view,
+  layout,
+  actions,
+  unread,
+}: {
+  view: CallView;
+  layout: Layout;
+  actions: ToolbarActions;
+  /** Chat messages and files that came while the chat was closed. */
+  unread: number;
+}) {
   const { micMuted, cameraOff, sharingScreen } = view.local;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -109,10 +120,8 @@ export function Toolbar({ view, layout, actions }: { view: CallView; layout: Lay
         <RoundButton
           icon={<MessageSquare size={22} />}
           label="Chat"
-          tooltip="Encrypted chat arrives in the next version of Parley"
-          aria-disabled="true"
-          onClick={() => undefined}
-          className={styles.wideOnly}
+          badge={unread || undefined}
+          onClick={() => actions.openPanel('chat')}
         />
         <RoundButton
           icon={keysChanged ? <ShieldAlert size={22} /> : <Shield size={22} />}

@@ -13,6 +13,8 @@ import { announcementContext, KeyMessageSchema, type KeyMessage } from '../keyMe
 import { randomBaseKey, ratchetKey } from '../ratchet.js';
 import { b64, unb64, type Sodium } from './sodium.js';
 
+const pairSecretLabel = new TextEncoder().encode('Parley 1 chat pair secret');
+
 /** Someone's public keys for this call, once their announcement's signature checked out. */
 export type PeerKeys = { identityKey: Uint8Array; callKey: Uint8Array };
 
@@ -29,6 +31,14 @@ export interface AgreementCrypto {
   seal(to: PeerKeys, message: KeyMessage): string;
   /** The message in a box from `from`, or undefined if it is forged, damaged or not for us. */
   open(from: PeerKeys, box: string): KeyMessage | undefined;
+  /**
+   * A secret only we and `peer` can compute (both ends get the same 32 bytes):
+   * BLAKE2b-256 keyed with "Parley 1 chat pair secret" over the pair's X25519
+   * agreement. It goes into private chat keys, so a private message opens only
+   * for its recipient although everyone holds the sender's base key. A copy:
+   * the caller zeroes it.
+   */
+  pairSecret(peer: PeerKeys): Uint8Array;
   /** Zeroes what was computed for boxes with `peer` (they left, or their keys were replaced). */
   forget(peer: PeerKeys): void;
   randomKey(): Bytes;
@@ -121,6 +131,10 @@ export function createAgreementCrypto(
       } catch {
         return undefined; // forged, damaged or not for us
       }
+    },
+    pairSecret(peer) {
+      if (closed) throw new Error('the call keys are closed');
+      return sodium.crypto_generichash(32, sharedWith(peer), pairSecretLabel);
     },
     forget(peer) {
       const key = shared.get(peer);

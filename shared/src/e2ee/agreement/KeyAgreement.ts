@@ -128,6 +128,16 @@ export class KeyAgreement {
     return [...this.#keyed()].map((m) => m.peerId);
   }
 
+  /**
+   * The pair secret with a member whose keys we accept (for private chat), or
+   * undefined: unknown, not announced, or flagged as changed — fail closed.
+   */
+  pairSecret(peerId: string): Uint8Array | undefined {
+    const member = this.#members.get(peerId);
+    if (member?.status !== 'keyed' || !member.keys || this.#closed) return undefined;
+    return this.crypto.pairSecret(member.keys);
+  }
+
   get ownKeys(): PeerKeys {
     return this.crypto.ownKeys;
   }

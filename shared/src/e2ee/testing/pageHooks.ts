@@ -27,8 +27,17 @@ export type E2eeTestHooks = {
   self: () => { peerId: string; sendEpoch: number } | undefined;
 };
 
+/** The call's chat, read-only: a digest of a received file (never its bytes), and what did not open. */
+export type ChatTestHooks = {
+  /** SHA-256 (hex) of the received, complete file of this name; undefined until there is one. */
+  digest: (name: string) => Promise<string | undefined>;
+  /** Envelopes that did not open, by reason. */
+  refused: () => Record<string, number>;
+};
+
 declare global {
   interface Window {
+    parleyChat?: ChatTestHooks;
     parleyDiagnostics?: () => Promise<Diagnostics>;
     parleyE2ee?: E2eeTestHooks;
   }
