@@ -57,5 +57,6 @@ describe('the configured call size', () => {
       crowd.closeAll();
       await big.close();
     }
-  });
+    // Signs up a crowd one by one (argon2 each): 12 s alone, more beside browser tests.
+  }, 60_000);
 });

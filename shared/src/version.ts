@@ -3,7 +3,7 @@
  * clients older than its minimum and offers an update to those older than its
  * current version (the regulators' letter asks services to prompt updates).
  */
-export const clientVersion = '0.2.0';
+export const clientVersion = '0.3.0';
 
 /** Compares dotted numeric versions: negative when a < b, 0 when equal, positive when a > b. */
 export function compareVersions(a: string, b: string): number {
