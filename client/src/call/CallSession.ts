@@ -5,7 +5,7 @@
 import type { CallChat } from '../chat/CallChat.js';
 import { transportDiagnostics } from './candidateType.js';
 import { Device } from 'mediasoup-client';
-import type { Admission, Diagnostics, Participant, Permissions, RemoteProducer, ServerEventOf } from '@parley/shared';
+import type { Admission, Diagnostics, Participant, RemoteProducer, ServerEventOf } from '@parley/shared';
 import { RequestError, type SignalingClient } from '../signaling/SignalingClient.js';
 import { CallEncryption } from '../e2ee/CallEncryption.js';
 import { exposeDiagnostics } from '../testing/diagnosticsHook.js';
@@ -15,6 +15,7 @@ import { enterCall, type CallTarget, type JoinProgress } from './joinHelpers.js'
 import { LeftCallError, type LeftReason } from './LeftCallError.js';
 import { LocalMedia, type LocalStart } from './LocalMedia.js';
 import { Undo } from './Undo.js';
+import { HostActions } from './HostActions.js';
 import { RemoteMedia, type Quality } from './RemoteMedia.js';
 
 export { LeftCallError, type LeftReason };
@@ -30,6 +31,7 @@ export class CallSession {
   readonly #details = new Map<string, MemberDetails>();
   readonly local: LocalMedia;
   readonly #remote: RemoteMedia;
+  readonly #host: HostActions;
   #view: CallView;
   #closed = false;
   /** Gets us back into this call after a server restart; the server sends fresh ones. */
@@ -46,6 +48,7 @@ export class CallSession {
     private readonly encryption: CallEncryption,
   ) {
     this.#rejoinTicket = joined.rejoinTicket;
+    this.#host = new HostActions(signaling);
     this.local = new LocalMedia(
       signaling,
       transports.send,
@@ -153,6 +156,11 @@ export class CallSession {
     return this.encryption.chat;
   }
 
+  /** What a host may do to others in the call (the server checks the right to each). */
+  get host(): HostActions {
+    return this.#host;
+  }
+
   get view(): CallView {
     return this.#view;
   }
@@ -166,28 +174,8 @@ export class CallSession {
     return () => this.#listeners.delete(listener);
   }
 
-  async admit(peerId: string): Promise<void> {
-    await this.signaling.request('admit', { peerId });
-  }
-
-  async deny(peerId: string): Promise<void> {
-    await this.signaling.request('deny', { peerId });
-  }
-
-  async muteParticipant(peerId: string): Promise<void> {
-    await this.signaling.request('muteParticipant', { peerId });
-  }
-
-  async remove(peerId: string): Promise<void> {
-    await this.signaling.request('removePeer', { peerId });
-  }
-
   async raiseHand(raised: boolean): Promise<void> {
     await this.signaling.request('raiseHand', { raised });
-  }
-
-  async lowerHand(peerId: string): Promise<void> {
-    await this.signaling.request('lowerHand', { peerId });
   }
 
   /** Each member's connection as we receive it (packet loss and jitter since the last call). */
@@ -195,22 +183,9 @@ export class CallSession {
     return this.#remote.quality();
   }
 
-  /** Host, sensitive calls: what a guest may send (camera and microphone: speak; screen: share). */
-  async allowMedia(peerId: string, permissions: Permissions): Promise<void> {
-    await this.signaling.request('allowMedia', { peerId, ...permissions });
-  }
-
-  async makeHost(peerId: string): Promise<void> {
-    await this.signaling.request('appointHost', { peerId });
-  }
-
   async setLocked(locked: boolean): Promise<void> {
     await this.signaling.request('lockRoom', { locked });
     this.#update({ locked });
-  }
-
-  async endCall(): Promise<void> {
-    await this.signaling.request('endCall', {});
   }
 
   /** Asks for the simulcast layer that fits a tile `width` CSS pixels wide. */

@@ -27,8 +27,8 @@ export function useCallToasts(session: CallSession, view: CallView): void {
             description: identityText(waiting.identity),
             duration: Infinity,
             actions: [
-              { label: `Admit ${waiting.displayName}`, onClick: () => void session.admit(waiting.peerId) },
-              { label: `Deny ${waiting.displayName}`, onClick: () => void session.deny(waiting.peerId) },
+              { label: `Admit ${waiting.displayName}`, onClick: () => void session.host.admit(waiting.peerId) },
+              { label: `Deny ${waiting.displayName}`, onClick: () => void session.host.deny(waiting.peerId) },
             ],
           });
     const waitingNow = new Set(view.lobby.map((w) => w.peerId));

@@ -41,7 +41,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
   const count = view.participants.length + 1;
   const sensitive = view.call.profile === 'sensitive';
   const allow = (p: RemoteParticipant, change: Partial<RemoteParticipant['permissions']>) =>
-    void session.allowMedia(p.peerId, { ...p.permissions, ...change });
+    void session.host.allowMedia(p.peerId, { ...p.permissions, ...change });
   return (
     <>
       <Dialog open={open} onOpenChange={onOpenChange} title="People" kind="sheet" tone="stage">
@@ -70,12 +70,16 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
                     <Button
                       size="small"
                       variant="primary"
-                      onClick={() => void session.admit(peerId)}
+                      onClick={() => void session.host.admit(peerId)}
                       aria-label={`Admit ${displayName}`}
                     >
                       <Check aria-hidden="true" size={16} /> Admit
                     </Button>
-                    <Button size="small" onClick={() => void session.deny(peerId)} aria-label={`Deny ${displayName}`}>
+                    <Button
+                      size="small"
+                      onClick={() => void session.host.deny(peerId)}
+                      aria-label={`Deny ${displayName}`}
+                    >
                       <X aria-hidden="true" size={16} /> Deny
                     </Button>
                   </span>
@@ -134,7 +138,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
                     {!p.audioMuted && (
                       <IconAction
                         label={`Mute ${p.displayName}`}
-                        onClick={() => void session.muteParticipant(p.peerId)}
+                        onClick={() => void session.host.muteParticipant(p.peerId)}
                       >
                         <MicOff size={16} />
                       </IconAction>
@@ -142,7 +146,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
                     {p.handRaised && (
                       <IconAction
                         label={`Lower ${p.displayName}’s hand`}
-                        onClick={() => void session.lowerHand(p.peerId)}
+                        onClick={() => void session.host.lowerHand(p.peerId)}
                       >
                         <Hand size={16} />
                       </IconAction>
@@ -150,7 +154,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
                     {!p.isHost && p.identity.kind === 'account' && (
                       <IconAction
                         label={`Make ${p.displayName} a host`}
-                        onClick={() => void session.makeHost(p.peerId)}
+                        onClick={() => void session.host.makeHost(p.peerId)}
                       >
                         <UserPlus size={16} />
                       </IconAction>
@@ -201,7 +205,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
           <Button
             variant="danger"
             onClick={() => {
-              if (removing) void session.remove(removing.peerId);
+              if (removing) void session.host.remove(removing.peerId);
               setRemoving(undefined);
             }}
           >
@@ -218,7 +222,7 @@ export function PeoplePanel({ session, view, selfName, open, onOpenChange, onCop
         tone="stage"
       >
         <div className={styles.row}>
-          <Button variant="danger" onClick={() => (setEnding(false), void session.endCall())}>
+          <Button variant="danger" onClick={() => (setEnding(false), void session.host.endCall())}>
             End call
           </Button>
           <Button onClick={() => setEnding(false)}>Cancel</Button>
