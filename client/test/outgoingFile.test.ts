@@ -71,6 +71,37 @@ describe('OutgoingFile', () => {
     );
   }, 60_000);
 
+  it('keeps a full window of chunks on the wire, never more, until the last', async () => {
+    const sealer = new ChatSealer(sender, () => undefined);
+    sealer.setKey(0, crypto.getRandomValues(new Uint8Array(32)));
+    const total = 40;
+    // The server acknowledges the oldest chunk only once a full window waits (and all at the end).
+    const waiting: (() => void)[] = [];
+    let emitted = 0;
+    let inFlight = 0;
+    let most = 0;
+    const transfer = new OutgoingFile(
+      'AAAAAAAAAAAAAAAAAAAAAA',
+      new File([new Uint8Array(total * chatLimits.chunkBytes)], 'big.bin'),
+      '*',
+      sealer,
+      async () => {
+        emitted++;
+        most = Math.max(most, ++inFlight);
+        const acknowledged = new Promise<void>((resolve) => waiting.push(resolve));
+        if (emitted === total) for (const release of waiting.splice(0)) release();
+        else if (waiting.length >= chatLimits.chunksInFlight) waiting.shift()?.();
+        await acknowledged;
+        inFlight--;
+      },
+      () => undefined,
+    );
+    // One chunk per round trip (each acknowledgement awaited before the next is sealed) never finishes here.
+    await transfer.send();
+    expect(most).toBe(chatLimits.chunksInFlight);
+    expect(transfer.sent).toBe(total * chatLimits.chunkBytes);
+  });
+
   it('stops at once when cancelled', async () => {
     const sealer = new ChatSealer(sender, () => undefined);
     sealer.setKey(0, crypto.getRandomValues(new Uint8Array(32)));

@@ -42,37 +42,54 @@ export class OutgoingFile {
 
   /** Resolves when every chunk was relayed; rejects if a chunk keeps failing for another reason, or on cancel. */
   async send(): Promise<void> {
-    const chunks = this.chunks;
     let confirmed = 0;
     let retries = 0;
-    while (confirmed < chunks) {
-      // Sealing and handing to the socket run one chunk after another, so chunks leave in order.
-      const acks: Promise<unknown>[] = [];
-      let chain = Promise.resolve();
-      for (let index = confirmed; index < Math.min(chunks, confirmed + chatLimits.chunksInFlight); index++) {
-        const sending = chain.then(() => this.#sendChunk(index));
-        chain = sending.then(
-          () => undefined,
-          () => undefined,
-        );
-        acks.push(sending);
-      }
-      const results = await Promise.allSettled(acks);
-      for (const result of results) {
-        if (result.status === 'rejected') break;
+    for (;;) {
+      const from = confirmed;
+      const failure = await this.#pass(from, () => {
         confirmed++;
-      }
-      this.sent = Math.min(this.file.size, confirmed * chatLimits.chunkBytes);
-      this.progress();
+        this.sent = Math.min(this.file.size, confirmed * chatLimits.chunkBytes);
+        this.progress();
+      });
       if (this.#cancelled) throw new TransferCancelled();
-      const failure = results.find((r) => r.status === 'rejected');
-      if (failure && (!isRetryable(failure.reason) || ++retries > maxRetries)) throw failure.reason;
-      if (!failure) retries = 0;
-      else await new Promise((resolve) => setTimeout(resolve, this.retryDelay));
+      if (failure === undefined) return;
+      if (confirmed > from) retries = 0; // refusals in a row count, not refusals in all
+      if (!isRetryable(failure.error) || ++retries > maxRetries) throw failure.error;
+      await new Promise((resolve) => setTimeout(resolve, this.retryDelay));
     }
   }
 
-  async #sendChunk(index: number): Promise<void> {
+  /**
+   * Sends chunks from `from` on as a sliding window: each is sealed and handed
+   * to the socket in order, and the next leaves as soon as the oldest is
+   * acknowledged, so up to a window is always on its way (waiting for every
+   * acknowledgement before sealing the next chunk kept one 32 KiB chunk per
+   * round trip on the wire). Stops sending at the first refusal, lets the
+   * rest settle (the server refuses what follows a refused chunk), and
+   * returns it; undefined when every chunk was acknowledged or on cancel.
+   */
+  async #pass(from: number, confirmed: () => void): Promise<{ error: unknown } | undefined> {
+    const inFlight: Promise<{ error: unknown } | undefined>[] = [];
+    let failure: { error: unknown } | undefined;
+    for (let next = from; ;) {
+      while (!failure && !this.#cancelled && next < this.chunks && inFlight.length < chatLimits.chunksInFlight) {
+        try {
+          const envelope = await this.#sealChunk(next++);
+          // Settled at once into a value: an early refusal is read in its turn, never left unhandled.
+          inFlight.push(this.relay(envelope).then(noFailure, (error: unknown) => ({ error })));
+        } catch (error) {
+          failure = { error };
+        }
+      }
+      const oldest = inFlight.shift();
+      if (!oldest) return failure;
+      const refused = await oldest;
+      if (refused) failure ??= refused;
+      else if (!failure) confirmed();
+    }
+  }
+
+  async #sealChunk(index: number): Promise<ChatEnvelope> {
     if (this.#cancelled) throw new TransferCancelled();
     const start = index * chatLimits.chunkBytes;
     const bytes = new Uint8Array(await this.file.slice(start, start + chatLimits.chunkBytes).arrayBuffer());
@@ -82,9 +99,11 @@ export class OutgoingFile {
       bytes,
     );
     bytes.fill(0);
-    await this.relay(envelope);
+    return envelope;
   }
 }
+
+const noFailure = () => undefined;
 
 export class TransferCancelled extends Error {
   constructor() {
