@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, launchFirefox, type TestBrowser, type TestPage } from './support/browsers.js';
 import {
   decodingVideos,
+  expectText,
   hostAction,
   inbound,
   joinCall,
@@ -29,7 +30,8 @@ import {
   statuses,
   undecryptableBetween,
 } from './support/e2eeChecks.js';
-import { readTap } from './support/mediaTap.js';
+import { readChatTap, readTap } from './support/mediaTap.js';
+import { openChat, sendText } from './support/chat.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
 
@@ -45,6 +47,7 @@ describe('an end-to-end encrypted call', () => {
   let fern: TestPage;
   let carl: TestPage;
   const peerIdOf = new Map<TestPage, string>();
+  let chatBeforeRemovalUntil = 0;
 
   beforeAll(async () => {
     server = await startServer({ PARLEY_TEST_MEDIA_TAP: tapFile });
@@ -132,6 +135,15 @@ describe('an end-to-end encrypted call', () => {
     expect(result.decrypted / recent.length).toBeGreaterThan(0.95);
   });
 
+  it('carries chat to everyone under the same sender keys, the person about to be removed included', async () => {
+    await openChat(hana);
+    await sendText(hana, 'said before the removal');
+    await openChat(carl);
+    await expectText(carl, 'said before the removal');
+    chatBeforeRemovalUntil = Date.now();
+    for (const page of [hana, carl]) await page.clickButton('Close');
+  });
+
   it('moves everyone to new keys when someone is removed, and the removed person cannot decrypt anything after', async () => {
     // Per receiving stream of the two who stay (the removed person's streams end with them).
     const before = await receiveSnapshot([hana, fern]);
@@ -177,6 +189,29 @@ describe('an end-to-end encrypted call', () => {
     // The same frames are fine for those still in the call.
     const fromHana = later.filter((f) => f.peerId !== peerIdOf.get(fern));
     expect((await probe(fern, fromHana)).decrypted / fromHana.length).toBeGreaterThan(0.95);
+  });
+
+  it('the removed person cannot read chat sent after the removal, with every chat key they were given', async () => {
+    const removedAt = Date.now();
+    await openChat(hana);
+    await sendText(hana, 'said after the removal');
+    await openChat(fern);
+    await expectText(fern, 'said after the removal');
+    for (const page of [hana, fern]) await page.clickButton('Close');
+    const hanaId = peerIdOf.get(hana) ?? '';
+    const fromHana = readChatTap(tapFile).filter((t) => t.from === hanaId && t.envelope.kind === 'message');
+    const before = fromHana.filter((t) => t.at <= chatBeforeRemovalUntil);
+    const after = fromHana.filter((t) => t.at >= removedAt);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    const open = (tapped: typeof fromHana) =>
+      carl.evaluateWith(
+        (envelopes) => window.parleyChat?.openWithKeptKeys(envelopes),
+        tapped.map(({ from, envelope }) => ({ from, envelope })),
+      );
+    // The kept keys work (what was said before opens), and open nothing said since.
+    expect((await open(before))?.opened).toBeGreaterThan(0);
+    expect(await open(after)).toMatchObject({ opened: 0 });
   });
 
   it('gives silence and no picture, not garbage, when a key is wrong', async () => {

@@ -20,6 +20,8 @@ const markers = [
   'passThrough',
   'probeResult',
   'frameTimingsResult',
+  'parleyChat',
+  'openWithKeptKeys',
 ];
 
 function bundleText(dir: string): string {

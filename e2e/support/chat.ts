@@ -8,14 +8,14 @@ import { waitFor } from './waitFor.js';
 /** A byte pattern a file is made of, so a capture can be searched for it. */
 export const filePattern = 'PARLEY-FILE-PATTERN-7f3a';
 
-/** Opens the chat panel once the call's toolbar is there (the button's name carries the unread count). */
+/** Opens the chat panel once the call's toolbar is there (the button's name carries the unread count, if any). */
 export async function openChat(page: TestPage): Promise<void> {
   const opened = await waitFor(
     () =>
       page.evaluate(() => {
         if (document.body.innerText.includes('You see the chat from when you joined')) return true;
-        const button = [...document.querySelectorAll('[role="toolbar"] button')].find(
-          (b) => b.querySelector('span:not([aria-hidden])')?.textContent === 'Chat',
+        const button = [...document.querySelectorAll('[role="toolbar"] button')].find((b) =>
+          [...b.querySelectorAll('span')].some((span) => span.textContent === 'Chat'),
         ) as HTMLButtonElement | undefined;
         button?.click();
         return false;

@@ -8,6 +8,7 @@ import type { MediaKind, StreamStatus } from '@parley/shared/e2ee';
 import { loadSodium, type Sodium, type VerificationEmoji } from '@parley/shared/e2ee/agreement';
 import type { SignalingClient } from '../signaling/SignalingClient.js';
 import { installE2eeTestHooks, keepsKeysAfterCall, testingE2eeMode } from '../testing/e2eeTestHooks.js';
+import { hoardingChatKeys } from '../testing/chatKeyHoard.js';
 import { CallKeys, type KeyAlert, type KeyedMember } from './CallKeys.js';
 import { E2eeMedia, transformApi } from './E2eeMedia.js';
 import { IdentityStore } from './IdentityStore.js';
@@ -128,7 +129,8 @@ export class CallEncryption {
       identities: new IdentityStore(this.sodium),
       media: this.media,
       onChange: () => this.#refresh(),
-      chat,
+      // A test build can play a modified client that keeps every chat key it is given.
+      chat: __PARLEY_TEST_BUILD__ && keepsKeysAfterCall() ? hoardingChatKeys(chat) : chat,
       ...rest,
     });
     this.#refresh();

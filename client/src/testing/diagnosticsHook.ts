@@ -1,5 +1,6 @@
 // TEST BUILDS ONLY: the call's read-only diagnostics on `window`, for browser tests and benchmarks.
 import type { CallSession } from '../call/CallSession.js';
+import { openWithHoardedKeys } from './chatKeyHoard.js';
 
 export function exposeDiagnostics(session: CallSession): void {
   window.parleyDiagnostics = () => session.diagnostics();
@@ -15,5 +16,6 @@ export function exposeDiagnostics(session: CallSession): void {
       return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
     },
     refused: () => Object.fromEntries(session.chat?.refused ?? []),
+    openWithKeptKeys: (envelopes) => openWithHoardedKeys(session.peerId, envelopes),
   };
 }

@@ -2,6 +2,7 @@
 // for browser tests and benchmarks. Read-only views and dry-run probes:
 // counters, key-switch times, roster and recipients — never keys or content.
 import type { Diagnostics } from '../../diagnostics.js';
+import type { ChatEnvelope } from '../../protocol/index.js';
 import type { StreamStatus, WorkerToPage } from '../workerMessages.js';
 import type { FrameTimings } from './workerTestMessages.js';
 
@@ -33,6 +34,10 @@ export type ChatTestHooks = {
   digest: (name: string) => Promise<string | undefined>;
   /** Envelopes that did not open, by reason. */
   refused: () => Record<string, number>;
+  /** A keepKeysAfterCall page only: how many relayed envelopes the chat keys it kept open (and how many keys it kept). */
+  openWithKeptKeys: (
+    envelopes: { from: string; envelope: ChatEnvelope }[],
+  ) => Promise<{ opened: number; keys: number }>;
 };
 
 declare global {
