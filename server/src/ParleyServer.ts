@@ -101,7 +101,7 @@ export class ParleyServer {
         config.calls,
       );
       const prometheus = new Metrics({
-        census: () => rooms.census(),
+        counts: () => rooms.counts(),
         workers: () => workers.workerPids.length,
         workerCpu: () => workers.cpuSeconds(),
       });

@@ -6,10 +6,11 @@
 // public proxy (ParleyServer refuses it from a trusted proxy; Caddy answers
 // 404 for it).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RoomCounts } from '../rooms/index.js';
 
 /** Where the numbers come from, read when Prometheus scrapes. */
 export type MetricsSources = {
-  census: () => { rooms: number; participants: number; waiting: number };
+  counts: () => Pick<RoomCounts, 'rooms' | 'participants' | 'waiting'>;
   workers: () => number;
   /** CPU seconds (user + system) each live media worker has used since it started. */
   workerCpu: () => Promise<number[]>;
@@ -29,7 +30,7 @@ export class Metrics {
       help: 'Calls open now.',
       registers,
       collect() {
-        this.set(sources.census().rooms);
+        this.set(sources.counts().rooms);
       },
     });
     new Gauge({
@@ -37,7 +38,7 @@ export class Metrics {
       help: 'People in calls now (admitted).',
       registers,
       collect() {
-        this.set(sources.census().participants);
+        this.set(sources.counts().participants);
       },
     });
     new Gauge({
@@ -45,7 +46,7 @@ export class Metrics {
       help: 'People waiting in a lobby now.',
       registers,
       collect() {
-        this.set(sources.census().waiting);
+        this.set(sources.counts().waiting);
       },
     });
     new Gauge({

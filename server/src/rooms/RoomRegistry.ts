@@ -14,7 +14,16 @@ import type { RejoinGrant, RejoinTickets } from './RejoinTickets.js';
 import { Room } from './Room.js';
 import type { MediaNetwork, RoomContext, RoomHooks } from './RoomOptions.js';
 
-export type RoomCounts = { rooms: number; peers: number; transports: number; producers: number; consumers: number };
+export type RoomCounts = {
+  rooms: number;
+  /** Everyone in a call's roster: in it (`participants`) or waiting in its lobby (`waiting`). */
+  peers: number;
+  participants: number;
+  waiting: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+};
 
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
@@ -80,17 +89,6 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
-  /** How many calls, and people in them or waiting: counts only (for /metrics). */
-  census(): { rooms: number; participants: number; waiting: number } {
-    let participants = 0;
-    let waiting = 0;
-    for (const room of this.#rooms.values()) {
-      participants += room.roster.admitted.size;
-      waiting += room.roster.waiting.size;
-    }
-    return { rooms: this.#rooms.size, participants, waiting };
-  }
-
   /** A new call; `linkId` makes it that meeting link's call (at most one at a time). */
   async create(organiserId: string, policy: CallPolicy, linkId?: string): Promise<Room> {
     this.assertOpen();
@@ -101,13 +99,7 @@ export class RoomRegistry {
       release();
       throw new RateLimitError('new calls', userRates.createRoom);
     }
-    let router;
-    try {
-      router = await this.pool.createRouter();
-    } catch (error) {
-      release();
-      throw error;
-    }
+    const router = await this.#newRouter(release);
     // Two owners' devices starting the same link's call at once: the first one's room counts.
     const running = linkId === undefined ? undefined : this.#linkRooms.get(linkId);
     if (running) {
@@ -129,13 +121,7 @@ export class RoomRegistry {
     const running = this.#rooms.get(grant.roomId);
     if (running) return running;
     const release = this.#openRooms.reserve(grant.organiserId);
-    let router;
-    try {
-      router = await this.pool.createRouter();
-    } catch (error) {
-      release();
-      throw error;
-    }
+    const router = await this.#newRouter(release);
     // Two participants came back at once: the first one's room counts.
     const raced = this.#rooms.get(grant.roomId);
     if (raced) {
@@ -195,11 +181,21 @@ export class RoomRegistry {
     return room;
   }
 
-  /** What the server holds right now, in counts only (the operator's metrics; leak checks). */
+  /** What the server holds right now, in counts only (both metrics outputs; leak checks). */
   counts(): RoomCounts {
-    const counts: RoomCounts = { rooms: this.#rooms.size, peers: 0, transports: 0, producers: 0, consumers: 0 };
+    const counts: RoomCounts = {
+      rooms: this.#rooms.size,
+      peers: 0,
+      participants: 0,
+      waiting: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+    };
     for (const room of this.#rooms.values()) {
       counts.peers += room.roster.size;
+      counts.participants += room.roster.admitted.size;
+      counts.waiting += room.roster.waiting.size;
       for (const peer of room.roster.admitted.values()) {
         const held = peer.mediaCounts;
         counts.transports += held.transports;
@@ -208,6 +204,16 @@ export class RoomRegistry {
       }
     }
     return counts;
+  }
+
+  /** A router for a call about to open; the organiser's open-call slot is given back if there is none. */
+  async #newRouter(release: () => void) {
+    try {
+      return await this.pool.createRouter();
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   closeAll(): void {
