@@ -16,6 +16,7 @@ import { fuzzHttp } from './support/fuzz/httpFuzz.js';
 import { SignalingFuzzer } from './support/fuzz/SignalingFuzzer.js';
 import { startServer, type RunningServer } from './support/startServer.js';
 import { waitFor } from './support/waitFor.js';
+import type { ServerCounts } from '../server/src/http/metricsServer.js';
 
 const messages = Number(process.env.PARLEY_FUZZ_MESSAGES ?? 10_000);
 const httpRequests = Number(process.env.PARLEY_FUZZ_HTTP ?? 1_000);
@@ -29,25 +30,13 @@ const fuzzUsers = 12;
 const heapMarginBytes = 16 * 1024 * 1024;
 const rssMarginBytes = 64 * 1024 * 1024;
 
-type Metrics = {
-  rooms: number;
-  peers: number;
-  transports: number;
-  producers: number;
-  consumers: number;
-  sockets: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  openFds: number;
-};
-
 describe('fuzzing signaling and HTTP during a real call', () => {
   let server: RunningServer;
   const browsers: TestBrowser[] = [];
   let pages: TestPage[] = [];
   let roomId = '';
 
-  const metrics = async () => (await (await fetch(server.metricsUrl ?? 'http://missing')).json()) as Metrics;
+  const metrics = async () => (await (await fetch(server.metricsUrl ?? 'http://missing')).json()) as ServerCounts;
   const decoded = async (page: TestPage) => total(await inbound(page), 'video', 'framesDecoded');
 
   beforeAll(async () => {

@@ -12,22 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { treeCpuSeconds } from '../../support/processCpu.js';
 import { stopChild } from '../../support/startServer.js';
+import type { ServerCounts } from '../../../server/src/http/metricsServer.js';
 
 const serverEntry = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
 const clientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
-export type ServerMetrics = {
-  rooms: number;
-  peers: number;
-  transports: number;
-  producers: number;
-  consumers: number;
-  sockets: number;
-  mediaWorkers: number;
-  rssBytes: number;
-  heapUsedBytes: number;
-  openFds: number;
-};
+/** What the server's metrics port answers (counts only). */
+export type ServerMetrics = ServerCounts;
 
 export type LoadServer = {
   baseUrl: string;
