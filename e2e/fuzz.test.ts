@@ -36,7 +36,8 @@ describe('fuzzing signaling and HTTP during a real call', () => {
   let pages: TestPage[] = [];
   let roomId = '';
 
-  const metrics = async () => (await (await fetch(server.metricsUrl ?? 'http://missing')).json()) as ServerCounts;
+  const metrics = async () =>
+    (await (await fetch(server.metricsUrl ?? 'http://missing')).json()) as ServerCounts & { openFds: number };
   const decoded = async (page: TestPage) => total(await inbound(page), 'video', 'framesDecoded');
 
   beforeAll(async () => {

@@ -17,8 +17,8 @@ import type { ServerCounts } from '../../../server/src/http/metricsServer.js';
 const serverEntry = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
 const clientDir = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
-/** What the server's metrics port answers (counts only). */
-export type ServerMetrics = ServerCounts;
+/** What the server's metrics port answers (counts only); on Linux, as here, with its open file descriptors. */
+export type ServerMetrics = ServerCounts & { openFds: number };
 
 export type LoadServer = {
   baseUrl: string;
